@@ -1,0 +1,37 @@
+# Set-up on a fresh machine needs only Python >= 3.11 and pip:
+#   make prove   creates .venv, installs urnn-sym, runs `urnn-sym prove all`
+#   make test    same environment, runs the whole test suite (slow tests included)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install prove test test-fast bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,experiments]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+prove: $(STAMP)
+	$(BIN)/urnn-sym prove all
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+
+bench: $(STAMP)
+	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff mypy
+	$(BIN)/ruff check urnn_sym proofs tests benchmarks
+	$(BIN)/mypy urnn_sym
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

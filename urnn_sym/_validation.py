@@ -1,0 +1,56 @@
+"""Private ``check_*`` helpers shared by every public entry point.
+
+Each helper names the argument, the expected shape or condition and what it
+found, so that messages read ``W: expected shape (3, 3) but found (2, 3)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import InvalidArgumentError, ShapeError
+
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "identity")
+NORMS = ("2", "inf")
+
+
+def check_shape(name: str, found: Sequence[int], expected: Sequence[int | None]) -> None:
+    """Raise :class:`ShapeError` unless ``found`` matches ``expected`` (None = any)."""
+    found_t = tuple(int(v) for v in found)
+    ok = len(found_t) == len(expected) and all(e is None or e == f for f, e in zip(found_t, expected, strict=False))
+    if not ok:
+        shown = "(" + ", ".join("*" if e is None else str(e) for e in expected)
+        shown += ",)" if len(expected) == 1 else ")"
+        raise ShapeError(f"{name}: expected shape {shown} but found {found_t}")
+
+
+def check_positive_dim(name: str, value: int, what: str) -> None:
+    """Dimensions n, d, p must be at least 1."""
+    if value < 1:
+        raise ShapeError(f"{name}: {what} must be >= 1 but found {value}")
+
+
+def check_activation(activation: Any) -> str:
+    """Return the activation name or raise with the list of known ones."""
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        raise InvalidArgumentError(f"activation: expected one of {', '.join(ACTIVATIONS)} but found {activation!r}")
+    return activation
+
+
+def check_norm(norm: Any) -> str:
+    """Return the input-norm name ("2" or "inf")."""
+    text = str(norm)
+    if text not in NORMS:
+        raise InvalidArgumentError(f"norm: expected '2' or 'inf' but found {norm!r}")
+    return text
+
+
+def check_positive(name: str, value: Any) -> None:
+    """Raise unless ``value > 0`` (works for float, Fraction and sympy numbers)."""
+    try:
+        ok = bool(value > 0)
+    except TypeError as exc:
+        raise InvalidArgumentError(f"{name}: expected a positive number but found {value!r}") from exc
+    if not ok:
+        raise InvalidArgumentError(f"{name}: expected a positive number but found {value}")

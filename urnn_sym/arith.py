@@ -1,0 +1,666 @@
+"""The three number systems and the conversions between them.
+
+urnn-sym computes in one of three *number systems*:
+
+``"float64"``
+    numpy ``float64`` arrays; vectors are 1-D arrays.
+``"exact"``
+    rationals, held as ``flint.fmpq_mat`` (fast C arithmetic), or, when some
+    entry is an algebraic irrational such as ``sqrt(2)/2``, as an immutable sympy
+    matrix of exact numbers.  Vectors are ``n x 1`` columns.
+``"symbolic"``
+    immutable sympy matrices whose entries may contain symbols.
+
+Each algorithm is written once against the small matrix interface of
+:class:`Arith` (``eye``, ``zeros``, ``matmul``, ``add``, ``sub``, ``neg``,
+``transpose``, ``block``, ``equal``); :func:`arith` returns the adapter of a
+system.  Converting float64 to exact is exact: every double is a dyadic
+rational and ``fractions.Fraction(x)`` recovers it without rounding.
+
+Examples
+--------
+>>> parse_number("3/5") + parse_number("0.125")
+29/40
+>>> parse_number("sqrt(2)/2")
+sqrt(2)/2
+>>> A = to_matrix("A", [[0.5, 0.25]])
+>>> arith_of(A).system
+'float64'
+>>> E = to_matrix("E", [[0.5, 0.25]], system="exact")
+>>> as_sympy(E)
+Matrix([[1/2, 1/4]])
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Collection, Iterable, Sequence
+from fractions import Fraction
+from typing import Any
+
+import flint
+import numpy as np
+import sympy
+
+from .errors import EntryTypeError, InvalidArgumentError, NonFiniteError, ParseError, ShapeError
+
+__all__ = [
+    "SYSTEMS",
+    "Arith",
+    "arith",
+    "arith_of",
+    "as_fraction",
+    "as_fractions",
+    "as_sympy",
+    "entries",
+    "exact_sign",
+    "fmpq_to_fraction",
+    "parse_number",
+    "system_of",
+    "to_matrix",
+    "to_system",
+    "to_vector",
+]
+
+SYSTEMS = ("float64", "exact", "symbolic")
+
+# --------------------------------------------------------------------------
+# scalars
+# --------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)|(?P<op>\*\*|[-+*/^()]))"
+)
+_FUNCTIONS = {"sqrt": sympy.sqrt}
+
+
+def _tokenize(text: str, name: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    stripped = text.rstrip()
+    while pos < len(stripped):
+        m = _TOKEN.match(stripped, pos)
+        if m is None or m.end() == pos:
+            raise ParseError(
+                f"{name}: cannot parse {text!r} as a number: unexpected character "
+                f"{stripped[pos:].lstrip()[:1]!r} at position {pos}"
+            )
+        kind = m.lastgroup
+        assert kind is not None
+        tokens.append((kind, m.group(kind)))
+        pos = m.end()
+    return tokens
+
+
+class _Parser:
+    """Recursive-descent parser for numbers such as ``-3/5``, ``0.125``, ``sqrt(2)/2``.
+
+    Grammar: expr := term (('+'|'-') term)*; term := unary (('*'|'/') unary)*;
+    unary := ('+'|'-') unary | power; power := atom (('^'|'**') unary)?;
+    atom := NUMBER | 'sqrt' '(' expr ')' | SYMBOL | '(' expr ')'.
+    Nothing is evaluated by Python's ``eval``.
+    """
+
+    def __init__(self, text: str, name: str, allow_symbols: bool | Collection[str]) -> None:
+        self.text = text
+        self.name = name
+        self.allow_symbols = allow_symbols
+        self.tokens = _tokenize(text, name)
+        self.pos = 0
+
+    def fail(self, why: str) -> ParseError:
+        return ParseError(f"{self.name}: cannot parse {self.text!r} as a number: {why}")
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, value: str | None = None) -> tuple[str, str]:
+        tok = self.peek()
+        if tok is None:
+            raise self.fail("unexpected end of text")
+        if value is not None and tok[1] != value:
+            raise self.fail(f"expected {value!r} but found {tok[1]!r}")
+        self.pos += 1
+        return tok
+
+    def parse(self) -> sympy.Expr:
+        if not self.tokens:
+            raise self.fail("empty text")
+        value = self.expr()
+        if self.peek() is not None:
+            raise self.fail(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+        return value
+
+    def expr(self) -> sympy.Expr:
+        value = self.term()
+        while (tok := self.peek()) is not None and tok[1] in "+-":
+            self.take()
+            rhs = self.term()
+            value = value + rhs if tok[1] == "+" else value - rhs
+        return value
+
+    def term(self) -> sympy.Expr:
+        value = self.unary()
+        while (tok := self.peek()) is not None and tok[1] in ("*", "/"):
+            self.take()
+            rhs = self.unary()
+            if tok[1] == "/":
+                if rhs == 0:
+                    raise self.fail("division by zero")
+                value = value / rhs
+            else:
+                value = value * rhs
+        return value
+
+    def unary(self) -> sympy.Expr:
+        tok = self.peek()
+        if tok is not None and tok[1] in "+-":
+            self.take()
+            inner = self.unary()
+            return -inner if tok[1] == "-" else inner
+        return self.power()
+
+    def power(self) -> sympy.Expr:
+        base = self.atom()
+        tok = self.peek()
+        if tok is not None and tok[1] in ("^", "**"):
+            self.take()
+            exponent = self.unary()
+            if not exponent.is_Rational:
+                raise self.fail("exponents must be rational numbers")
+            if base == 0 and exponent < 0:
+                raise self.fail("division by zero")
+            return base**exponent
+        return base
+
+    def atom(self) -> sympy.Expr:
+        kind, value = self.take()
+        if kind == "num":
+            return sympy.Rational(Fraction(value))
+        if kind == "name":
+            nxt = self.peek()
+            if nxt is not None and nxt[1] == "(":
+                if value not in _FUNCTIONS:
+                    raise self.fail(f"unknown function {value!r} (only sqrt is allowed)")
+                self.take("(")
+                arg = self.expr()
+                self.take(")")
+                return _FUNCTIONS[value](arg)
+            allowed = self.allow_symbols
+            if allowed is False or (allowed is not True and value not in allowed):
+                declared = "" if isinstance(allowed, bool) else f"; declared symbols: {sorted(allowed)}"
+                raise self.fail(f"unknown name {value!r} (exact entries are numbers{declared})")
+            return sympy.Symbol(value, real=True)
+        if value == "(":
+            inner = self.expr()
+            self.take(")")
+            return inner
+        raise self.fail(f"unexpected {value!r}")
+
+
+def parse_number(text: str, *, name: str = "value", allow_symbols: bool | Collection[str] = False) -> sympy.Expr:
+    """Parse an exact real number (or, if allowed, a real symbolic expression).
+
+    ``allow_symbols`` is False (numbers only), True (any name is a real symbol)
+    or a collection of the names that may appear.
+
+    Accepts integers, fractions ``"3/5"``, exact decimals ``"0.125"`` and
+    ``"1e-3"``, ``sqrt``, ``+ - * / ^`` and parentheses; never calls ``eval``.
+
+    >>> parse_number("-2"), parse_number("1e-3"), parse_number("(1 + sqrt(5))/2")
+    (-2, 1/1000, 1/2 + sqrt(5)/2)
+    """
+    if not isinstance(text, str):
+        raise EntryTypeError(f"{name}: expected a string but found {type(text).__name__}")
+    value = _Parser(text, name, allow_symbols).parse()
+    if value.has(sympy.I) or value.is_real is False:
+        raise ParseError(f"{name}: {text!r} is not a real number (found {value})")
+    return value
+
+
+def exact_sign(value: Any) -> int:
+    """Exact sign (-1, 0 or 1) of a rational or real algebraic number.
+
+    Rationals are compared directly.  For algebraic numbers zero is decided by
+    the minimal polynomial (``x`` is zero iff its minimal polynomial is ``t``),
+    and a nonzero sign by interval evaluation refined until it excludes 0.
+
+    >>> exact_sign(sympy.sqrt(2) - sympy.Rational(7, 5)), exact_sign(sympy.sqrt(8) - 2 * sympy.sqrt(2))
+    (1, 0)
+    """
+    if isinstance(value, (int, Fraction, flint.fmpq, flint.fmpz)):
+        return (value > 0) - (value < 0)
+    expr = sympy.sympify(value)
+    if expr.is_Rational:
+        return int(sympy.sign(expr))
+    if expr.free_symbols:
+        raise InvalidArgumentError(f"sign of {expr}: the expression has free symbols")
+    t = sympy.Dummy("t")
+    if sympy.minimal_polynomial(expr, t) == t:
+        return 0
+    prec = 30
+    while True:
+        ball = flint.arb(str(sympy.N(expr, prec + 10)), 10 ** (-prec))
+        if ball > 0:
+            return 1
+        if ball < 0:
+            return -1
+        prec *= 2
+
+
+def fmpq_to_fraction(q: flint.fmpq) -> Fraction:
+    """Exact conversion ``flint.fmpq -> fractions.Fraction``."""
+    return Fraction(int(q.p), int(q.q))
+
+
+def as_fraction(value: Any, *, name: str = "value") -> Fraction:
+    """Exact rational value of a number; error if it is irrational or symbolic."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, flint.fmpq):
+        return fmpq_to_fraction(value)
+    if isinstance(value, (bool, np.bool_)):
+        raise EntryTypeError(f"{name}: expected a number but found a bool")
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return Fraction(int(value))
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(float(value)):
+            raise NonFiniteError(f"{name}: expected a finite number but found {float(value)}")
+        return Fraction(float(value))
+    if isinstance(value, str):
+        value = parse_number(value, name=name)
+    expr = sympy.sympify(value)
+    if not expr.is_Rational:
+        raise InvalidArgumentError(f"{name}: expected a rational number but found {expr}")
+    return Fraction(int(expr.p), int(expr.q))
+
+
+def as_fractions(values: Iterable[Any], *, name: str = "value") -> list[Fraction]:
+    """Apply :func:`as_fraction` to every item."""
+    return [as_fraction(v, name=name) for v in values]
+
+
+def _scalar_kind(value: Any, name: str) -> str:
+    """Classify one entry: 'float', 'int', 'exact' or 'symbolic'."""
+    if isinstance(value, (bool, np.bool_)):
+        raise EntryTypeError(f"{name}: expected a number but found a bool ({value})")
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return "int"
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(float(value)):
+            raise NonFiniteError(f"{name}: expected finite entries but found {float(value)}")
+        return "float"
+    if isinstance(value, (Fraction, flint.fmpq, flint.fmpz, str)):
+        return "exact"
+    if isinstance(value, sympy.Basic):
+        if value.free_symbols:
+            return "symbolic"
+        if value.has(sympy.nan, sympy.oo, -sympy.oo, sympy.zoo):
+            raise NonFiniteError(f"{name}: expected finite entries but found {value}")
+        if value.is_real is False or value.has(sympy.I):
+            raise InvalidArgumentError(f"{name}: expected real entries but found {value}")
+        return "exact"
+    if isinstance(value, complex):
+        raise EntryTypeError(f"{name}: expected real entries but found complex {value}")
+    raise EntryTypeError(
+        f"{name}: expected numbers (float, int, Fraction, str, sympy) but found {type(value).__name__}"
+    )
+
+
+def _exact_entry(value: Any, name: str) -> Any:
+    """An exact entry as ``flint.fmpq`` (rational) or a sympy expression."""
+    if isinstance(value, str):
+        value = parse_number(value, name=name)
+    if isinstance(value, sympy.Basic):
+        value = sympy.nsimplify(value) if value.is_Float else value
+        if value.is_Rational:
+            return flint.fmpq(int(value.p), int(value.q))
+        return value
+    if isinstance(value, flint.fmpq):
+        return value
+    fr = as_fraction(value, name=name)
+    return flint.fmpq(fr.numerator, fr.denominator)
+
+
+# --------------------------------------------------------------------------
+# matrices
+# --------------------------------------------------------------------------
+
+
+def _rows(name: str, value: Any, ndim: int) -> tuple[list[list[Any]], tuple[int, ...]]:
+    """Nested rows of a matrix (ndim 2) or a vector (ndim 1) and its shape."""
+    if isinstance(value, flint.fmpq_mat):
+        rows = [[value[i, j] for j in range(value.ncols())] for i in range(value.nrows())]
+        shape: tuple[int, ...] = (value.nrows(), value.ncols())
+    elif isinstance(value, sympy.MatrixBase):
+        rows = value.tolist()
+        shape = tuple(value.shape)
+    elif isinstance(value, np.ndarray) and value.dtype != object:
+        if value.dtype.kind not in "biuf":
+            raise EntryTypeError(f"{name}: expected a numeric array but found dtype {value.dtype}")
+        arr = value
+        shape = arr.shape
+        rows = arr.tolist() if arr.ndim == 2 else ([arr.tolist()] if arr.ndim == 1 else [])
+        if arr.dtype.kind == "f":
+            rows = [[float(v) for v in r] for r in rows]
+    else:
+        if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
+            raise EntryTypeError(f"{name}: expected a list of rows but found {type(value).__name__}")
+        items = list(value)
+        if items and all(isinstance(r, (Sequence, np.ndarray)) and not isinstance(r, str) for r in items):
+            rows = [list(r) for r in items]
+            widths = {len(r) for r in rows}
+            if len(widths) > 1:
+                raise ShapeError(f"{name}: rows have different lengths {sorted(widths)}")
+            shape = (len(rows), widths.pop())
+        elif any(isinstance(r, (Sequence, np.ndarray)) and not isinstance(r, str) for r in items):
+            raise ShapeError(f"{name}: mixes numbers and rows")
+        else:
+            rows = [items]
+            shape = (len(items),)
+    if ndim == 1:
+        if len(shape) == 2 and shape[1] == 1:
+            return [[r[0] for r in rows]], (shape[0],)
+        if len(shape) != 1:
+            raise ShapeError(f"{name}: expected a vector but found shape {shape}")
+        return rows, shape
+    if len(shape) != 2:
+        raise ShapeError(f"{name}: expected a matrix (list of rows) but found shape {shape}")
+    return rows, shape
+
+
+def _kind_of_rows(name: str, rows: list[list[Any]]) -> set[str]:
+    return {_scalar_kind(v, f"{name}[{i}, {j}]") for i, r in enumerate(rows) for j, v in enumerate(r)}
+
+
+def _system_from_kinds(kinds: set[str]) -> str:
+    if "symbolic" in kinds:
+        return "symbolic"
+    if "exact" in kinds or kinds <= {"int"}:
+        return "exact"
+    return "float64"
+
+
+def _native(
+    name: str, rows: list[list[Any]], shape: tuple[int, int], system: str, symbols: Collection[str] | bool = True
+) -> Any:
+    r, c = shape
+    if system == "float64":
+        try:
+            arr = np.array([[float(v) for v in row] for row in rows], dtype=np.float64).reshape(r, c)
+        except TypeError as exc:
+            raise EntryTypeError(f"{name}: symbolic entries cannot be converted to float64") from exc
+        if not np.all(np.isfinite(arr)):
+            raise NonFiniteError(f"{name}: expected finite entries but found {arr[~np.isfinite(arr)][0]}")
+        arr.setflags(write=False)
+        return arr
+    if system == "exact":
+        flat = [
+            _exact_entry(v, f"{name}[{i // max(c, 1)}, {i % max(c, 1)}]")
+            for i, v in enumerate(v for row in rows for v in row)
+        ]
+        if all(isinstance(v, flint.fmpq) for v in flat):
+            return flint.fmpq_mat(r, c, flat)
+        return sympy.ImmutableMatrix(r, c, [_to_sympy_scalar(v) for v in flat])
+    if system == "symbolic":
+        vals = []
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if isinstance(v, str):
+                    vals.append(parse_number(v, name=f"{name}[{i}, {j}]", allow_symbols=symbols))
+                else:
+                    vals.append(_to_sympy_scalar(v))
+        return sympy.ImmutableMatrix(r, c, vals)
+    raise InvalidArgumentError(f"system: expected one of {', '.join(SYSTEMS)} but found {system!r}")
+
+
+def _to_sympy_scalar(v: Any) -> sympy.Expr:
+    if isinstance(v, flint.fmpq):
+        return sympy.Rational(int(v.p), int(v.q))
+    if isinstance(v, (float, np.floating)):
+        return sympy.Rational(Fraction(float(v)))
+    if isinstance(v, (np.integer,)):
+        return sympy.Integer(int(v))
+    return sympy.sympify(v)
+
+
+def to_matrix(name: str, value: Any, *, system: str | None = None) -> Any:
+    """Convert a matrix-like value to the native matrix of a number system.
+
+    The system is inferred when not given: any symbol makes it symbolic, any
+    exact entry (``Fraction``, string, sympy number) or all-integer entries make
+    it exact, otherwise it is float64.
+    """
+    rows, shape = _rows(name, value, 2)
+    kinds = _kind_of_rows(name, rows)
+    inferred = _system_from_kinds(kinds)
+    if system is None:
+        system = inferred
+    elif system == "exact" and inferred == "symbolic":
+        raise EntryTypeError(f"{name}: symbolic entries cannot be made exact")
+    return _native(name, rows, (shape[0], shape[1]), system)
+
+
+def to_vector(name: str, value: Any, *, system: str | None = None) -> Any:
+    """Convert a vector: 1-D float64 array, or an ``n x 1`` exact/symbolic column."""
+    rows, shape = _rows(name, value, 1)
+    kinds = _kind_of_rows(name, rows)
+    if system is None:
+        system = _system_from_kinds(kinds)
+    elif system == "exact" and "symbolic" in kinds:
+        raise EntryTypeError(f"{name}: symbolic entries cannot be made exact")
+    mat = _native(name, [[v] for v in rows[0]], (shape[0], 1), system)
+    if system == "float64":
+        vec = np.ascontiguousarray(mat[:, 0])
+        vec.setflags(write=False)
+        return vec
+    return mat
+
+
+def system_of(value: Any) -> str:
+    """Number system of a native matrix or vector."""
+    if isinstance(value, np.ndarray):
+        return "float64"
+    if isinstance(value, flint.fmpq_mat):
+        return "exact"
+    if isinstance(value, sympy.MatrixBase):
+        return "symbolic" if value.free_symbols else "exact"
+    raise EntryTypeError(f"expected a native matrix but found {type(value).__name__}")
+
+
+def entries(value: Any) -> list[Any]:
+    """Row-major list of the entries of a native matrix or vector."""
+    if isinstance(value, np.ndarray):
+        return [float(v) for v in value.ravel()]
+    if isinstance(value, flint.fmpq_mat):
+        return list(value.entries())
+    return list(value)
+
+
+def as_sympy(value: Any) -> sympy.ImmutableMatrix:
+    """Any native matrix as an immutable sympy matrix (floats become exact dyadics)."""
+    if isinstance(value, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(value)
+    if isinstance(value, np.ndarray):
+        arr = value.reshape(-1, 1) if value.ndim == 1 else value
+        return sympy.ImmutableMatrix(arr.shape[0], arr.shape[1], [_to_sympy_scalar(v) for v in arr.ravel()])
+    r, c = value.nrows(), value.ncols()
+    return sympy.ImmutableMatrix(r, c, [_to_sympy_scalar(v) for v in value.entries()])
+
+
+def to_system(value: Any, system: str, *, name: str = "value") -> Any:
+    """Convert a native matrix or vector to another number system.
+
+    float64 -> exact is exact (dyadic rationals).  exact/symbolic -> float64
+    rounds each entry to the nearest double.  symbolic -> exact needs numeric
+    entries.
+    """
+    current = system_of(value)
+    if current == system:
+        return value
+    is_vec = isinstance(value, np.ndarray) and value.ndim == 1
+    if system == "float64":
+        if current == "symbolic":
+            raise EntryTypeError(
+                f"{name}: has free symbols {sorted(map(str, value.free_symbols))}; substitute values first"
+            )
+        if isinstance(value, flint.fmpq_mat):
+            arr = np.array([float(fmpq_to_fraction(v)) for v in value.entries()], dtype=np.float64)
+            arr = arr.reshape(value.nrows(), value.ncols())
+        else:
+            arr = np.array([float(sympy.N(v, 20)) for v in value], dtype=np.float64).reshape(value.shape)
+        arr.setflags(write=False)
+        return arr
+    if is_vec:
+        return to_vector(name, value, system=system)
+    return to_matrix(name, value, system=system)
+
+
+# --------------------------------------------------------------------------
+# the matrix interface
+# --------------------------------------------------------------------------
+
+
+class Arith:
+    """Matrix operations of one number system, on its native matrices.
+
+    >>> A = arith("exact")
+    >>> M = A.matrix([[1, 2], [3, 4]])
+    >>> A.equal(A.matmul(M, A.eye(2)), M)
+    True
+    """
+
+    def __init__(self, system: str) -> None:
+        if system not in SYSTEMS:
+            raise InvalidArgumentError(f"system: expected one of {', '.join(SYSTEMS)} but found {system!r}")
+        self.system = system
+
+    def __repr__(self) -> str:
+        return f"arith({self.system!r})"
+
+    # construction -----------------------------------------------------------
+    def matrix(self, rows: Any, name: str = "matrix") -> Any:
+        """A native matrix of this system from rows (exact conversion from float)."""
+        return to_matrix(name, rows, system=self.system)
+
+    def eye(self, n: int) -> Any:
+        """The ``n x n`` identity."""
+        if self.system == "float64":
+            return np.eye(n)
+        if self.system == "exact":
+            return flint.fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
+        return sympy.ImmutableMatrix(sympy.eye(n))
+
+    def zeros(self, r: int, c: int) -> Any:
+        """The ``r x c`` zero matrix."""
+        if self.system == "float64":
+            return np.zeros((r, c))
+        if self.system == "exact":
+            return flint.fmpq_mat(r, c)
+        return sympy.ImmutableMatrix(sympy.zeros(r, c))
+
+    def column(self, vector: Any) -> Any:
+        """A vector as an ``n x 1`` matrix."""
+        if isinstance(vector, np.ndarray):
+            return vector.reshape(-1, 1)
+        return vector
+
+    # algebra ------------------------------------------------------------------
+    def _pair(self, a: Any, b: Any) -> tuple[Any, Any]:
+        if isinstance(a, flint.fmpq_mat) and isinstance(b, flint.fmpq_mat):
+            return a, b
+        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+            return a, b
+        return as_sympy(a), as_sympy(b)
+
+    def matmul(self, a: Any, b: Any) -> Any:
+        """Matrix product ``a b``."""
+        a, b = self._pair(a, b)
+        return a @ b if isinstance(a, np.ndarray) else a * b
+
+    def add(self, a: Any, b: Any) -> Any:
+        """Sum ``a + b``."""
+        a, b = self._pair(a, b)
+        return a + b
+
+    def sub(self, a: Any, b: Any) -> Any:
+        """Difference ``a - b``."""
+        a, b = self._pair(a, b)
+        return a - b
+
+    def neg(self, a: Any) -> Any:
+        """Negation ``-a``."""
+        return -a
+
+    def scale(self, c: Any, a: Any) -> Any:
+        """Scalar multiple ``c a``."""
+        if isinstance(a, np.ndarray):
+            return float(c) * a
+        if isinstance(a, flint.fmpq_mat):
+            fr = as_fraction(c) if not isinstance(c, sympy.Basic) or c.is_Rational else None
+            if fr is not None:
+                return a * flint.fmpq(fr.numerator, fr.denominator)
+            return as_sympy(a) * c
+        return a * sympy.sympify(c)
+
+    def transpose(self, a: Any) -> Any:
+        """Transpose ``a^T``."""
+        return a.T if not isinstance(a, flint.fmpq_mat) else a.transpose()
+
+    def shape(self, a: Any) -> tuple[int, int]:
+        """``(rows, cols)``."""
+        if isinstance(a, flint.fmpq_mat):
+            return (a.nrows(), a.ncols())
+        return tuple(a.shape)  # type: ignore[return-value]
+
+    def block(self, blocks: Sequence[Sequence[Any]]) -> Any:
+        """Assemble a block matrix from rows of blocks."""
+        if self.system == "float64":
+            return np.block([[np.asarray(b) for b in row] for row in blocks])
+        if all(isinstance(b, flint.fmpq_mat) for row in blocks for b in row):
+            heights = [row[0].nrows() for row in blocks]
+            widths = [b.ncols() for b in blocks[0]]
+            out = flint.fmpq_mat(sum(heights), sum(widths))
+            r0 = 0
+            for row, h in zip(blocks, heights, strict=True):
+                c0 = 0
+                for blk, w in zip(row, widths, strict=True):
+                    for i in range(h):
+                        for j in range(w):
+                            out[r0 + i, c0 + j] = blk[i, j]
+                    c0 += w
+                r0 += h
+            return out
+        return sympy.ImmutableMatrix(sympy.BlockMatrix([[as_sympy(b) for b in row] for row in blocks]).as_explicit())
+
+    def equal(self, a: Any, b: Any) -> bool:
+        """Exact equality for exact/symbolic systems; bitwise equality for float64."""
+        if self.shape(a) != self.shape(b):
+            return False
+        a, b = self._pair(a, b)
+        if isinstance(a, np.ndarray):
+            return bool(np.array_equal(a, b))
+        if isinstance(a, flint.fmpq_mat):
+            return bool(a == b)
+        diff = a - b
+        if self.system == "symbolic":
+            return all(sympy.simplify(v) == 0 for v in diff)
+        return all(exact_sign(v) == 0 for v in diff)
+
+
+_ARITH = {s: Arith(s) for s in SYSTEMS}
+
+
+def arith(system: str) -> Arith:
+    """The matrix adapter of a number system."""
+    if system not in _ARITH:
+        raise InvalidArgumentError(f"system: expected one of {', '.join(SYSTEMS)} but found {system!r}")
+    return _ARITH[system]
+
+
+def arith_of(value: Any) -> Arith:
+    """The matrix adapter of the system a native matrix belongs to."""
+    return _ARITH[system_of(value)]

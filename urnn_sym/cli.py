@@ -1,0 +1,192 @@
+"""The ``urnn-sym`` command.
+
+Exit codes, for every subcommand:
+
+* 0 success, or everything proved;
+* 1 a definitive negative answer (refuted, a check failed);
+* 2 bad input or usage (one line on stderr, no traceback, no partial output file);
+* 3 unknown or inconclusive (timeout, hypothesis not met).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from . import __version__
+from .errors import UrnnSymError
+from .io import format_number, read_inputs, read_rnn
+from .model import simulate
+from .proofkit import available, exit_code, find_proofs_dir, load_script, run_scripts
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK, EXIT_NEGATIVE, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
+
+EXIT_CODES_HELP = """exit codes:
+  0  success, or everything proved
+  1  a definitive negative answer (refuted, a check failed)
+  2  bad input or usage (one-line message on stderr)
+  3  unknown or inconclusive (timeout, hypothesis not met)"""
+
+
+class UsageError(UrnnSymError, ValueError):
+    """Command-line usage error (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+# ------------------------------------------------------------------------------
+# simulate
+# ------------------------------------------------------------------------------
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    rnn = read_rnn(args.rnn, exact=args.exact)
+    xs = read_inputs(args.inputs, exact=args.exact)
+    if rnn.system == "symbolic":
+        raise UsageError("simulate: the RNN has symbols; use the Python API for symbolic simulation")
+    ys = simulate(rnn, xs)
+    rows = [[format_number(v) for v in row] for row in ys.tolist()]
+    if args.json:
+        doc = {
+            "format": "urnn-sym.outputs/1",
+            "system": rnn.system,
+            "activation": rnn.activation,
+            "T": len(rows),
+            "p": rnn.p,
+            "y": rows,
+        }
+        print(json.dumps(doc))
+    else:
+        width = len(str(len(rows) - 1))
+        for k, row in enumerate(rows):
+            print(f"y({k:>{width}}) = " + "  ".join(str(v) for v in row))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------
+# prove
+# ------------------------------------------------------------------------------
+
+
+def _cmd_prove(args: argparse.Namespace) -> int:
+    directory = find_proofs_dir(args.proofs_dir)
+    if args.list:
+        for name in available(directory):
+            script = load_script(directory, name)
+            print(f"{name:12} {script.title} ({len(script.checks)} checks)")
+        return EXIT_OK
+    names = available(directory) if args.name == "all" else [args.name]
+    scripts = [load_script(directory, n) for n in names]
+    outcomes = run_scripts(scripts, stream=sys.stdout, as_json=args.json)
+    return exit_code(outcomes)
+
+
+# ------------------------------------------------------------------------------
+# parser
+# ------------------------------------------------------------------------------
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (subcommands register themselves here)."""
+    parser = _Parser(
+        prog="urnn-sym",
+        description="Exact and formal checks of what unitary (orthogonal) RNNs can express "
+        "compared with contractive RNNs (Emami et al., NeurIPS 2019).",
+        epilog=EXIT_CODES_HELP + "\n\nRun 'urnn-sym COMMAND --help' for the options of a command.",
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"urnn-sym {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sim = sub.add_parser(
+        "simulate",
+        help="run an RNN file on an input file and print its outputs",
+        description="Print the outputs y(0..T-1) of the RNN on the input sequence.\n\n"
+        'Exact RNN files (string entries such as "3/5" or "sqrt(2)/2", or only integers) are\n'
+        "simulated exactly and print exact rationals; files with JSON floats are float64\n"
+        "unless --exact converts every float to its exact dyadic value.",
+        epilog="example:\n  urnn-sym simulate examples/rnn_exact.json examples/inputs.json\n\n" + EXIT_CODES_HELP,
+        formatter_class=_formatter,
+    )
+    sim.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file")
+    sim.add_argument("inputs", metavar="INPUTS.json", help="an urnn-sym.inputs/1 file or a bare list of rows")
+    sim.add_argument("--exact", action="store_true", help="convert float entries exactly and simulate exactly")
+    sim.add_argument("--json", action="store_true", help="print an urnn-sym.outputs/1 JSON document")
+    sim.set_defaults(func=_cmd_simulate)
+
+    prove = sub.add_parser(
+        "prove",
+        help="run the proof-check scripts (theorem by theorem)",
+        description="Run proof-check scripts from proofs/ and print one line per check with its\n"
+        "result, its time and what established it, then a summary.",
+        epilog="examples:\n  urnn-sym prove all\n  urnn-sym prove model --json\n  urnn-sym prove --list\n\n"
+        + EXIT_CODES_HELP,
+        formatter_class=_formatter,
+    )
+    prove.add_argument(
+        "name", nargs="?", default="all", metavar="NAME", help="a script name (see --list) or 'all' (default)"
+    )
+    prove.add_argument("--list", action="store_true", help="list the scripts and their checks, run nothing")
+    prove.add_argument("--json", action="store_true", help="print a urnn-sym.proof-report/1 JSON document")
+    prove.add_argument("--proofs-dir", metavar="DIR", help="directory of proof scripts (default: the installed ones)")
+    prove.set_defaults(func=_cmd_prove)
+
+    for register in _plugins():
+        register(sub)
+    return parser
+
+
+def _plugins() -> list[Callable[[Any], None]]:
+    """Subcommands defined next to the code they drive."""
+    found: list[Callable[[Any], None]] = []
+    try:
+        from .experiments import cli as experiment_cli
+    except ImportError:
+        return found
+    found.append(experiment_cli.add_parser)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if getattr(args, "func", None) is None:
+            parser.print_help()
+            return EXIT_BAD_INPUT
+        return int(args.func(args))
+    except UrnnSymError as exc:
+        print(f"urnn-sym: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"urnn-sym: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("urnn-sym: interrupted", file=sys.stderr)
+        return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def entry_point() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

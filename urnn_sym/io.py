@@ -1,0 +1,236 @@
+"""JSON file formats, read and written with exact round trip.
+
+``urnn-sym.rnn/1``::
+
+    {"format": "urnn-sym.rnn/1", "activation": "relu",
+     "W": [["1/2", "0"], ["0", "sqrt(2)/2"]], "F": [[1], [0]], "b": ["0", "-1/4"],
+     "C": [[1, 1]], "h0": [0, 0]}
+
+* matrices are lists of rows, vectors flat lists (column-vector convention,
+  ``h(k) = phi(W h(k-1) + F x(k) + b)``); ``h0`` may be omitted (zero) and
+  ``activation`` defaults to ``"relu"``;
+* a JSON string entry is exact: ``"3/5"``, ``"-2"``, ``"0.125"`` (an exact
+  decimal), ``"sqrt(2)/2"``; it is parsed by a small grammar, never evaluated;
+* a JSON integer is exact; a JSON number with a fraction or exponent is float64,
+  and one such entry makes the whole file float64 unless ``exact=True`` (CLI
+  ``--exact``), which converts every float exactly to its dyadic rational;
+* an optional ``"symbols": ["w", ...]`` declares names that string entries may
+  use; the RNN is then symbolic.  ``"description"`` is free text.
+
+``urnn-sym.inputs/1``: ``{"format": "urnn-sym.inputs/1", "x": [[..], ..]}`` with
+T rows of d entries and the same entry rules; a bare list of rows is accepted.
+
+Writers replace the target atomically (temporary file, then ``os.replace``), so a
+failed write never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import flint
+import numpy as np
+import sympy
+
+from .arith import as_sympy, entries, parse_number
+from .errors import FileFormatError, UrnnSymError
+from .model import RNN
+
+__all__ = [
+    "INPUTS_FORMAT",
+    "RNN_FORMAT",
+    "atomic_write_text",
+    "dump_rnn",
+    "format_number",
+    "load_rnn",
+    "read_inputs",
+    "read_json",
+    "read_rnn",
+    "write_inputs",
+    "write_rnn",
+]
+
+RNN_FORMAT = "urnn-sym.rnn/1"
+INPUTS_FORMAT = "urnn-sym.inputs/1"
+_RNN_KEYS = {"format", "activation", "W", "F", "b", "C", "h0", "symbols", "description"}
+
+
+def read_json(path: str | os.PathLike[str], *, what: str = "file") -> Any:
+    """Load a JSON file; missing or malformed files raise :class:`FileFormatError`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise FileFormatError(f"{what}: file not found: {p}") from exc
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise FileFormatError(f"{what}: cannot read {p}: {exc.__class__.__name__}") from exc
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"{what}: {p} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from exc
+
+
+def _reject_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"non-finite number {name} is not allowed", name, 0)
+
+
+def _entry(value: Any, where: str, symbols: frozenset[str], exact: bool) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        raise FileFormatError(f"{where}: expected a number or a numeric string but found {json.dumps(value)}")
+    if isinstance(value, str):
+        return parse_number(value, name=where, allow_symbols=symbols or False)
+    if isinstance(value, float):
+        return Fraction(value) if exact else value
+    return value
+
+
+def _convert(value: Any, where: str, symbols: frozenset[str], exact: bool, depth: int) -> Any:
+    if depth == 0:
+        return _entry(value, where, symbols, exact)
+    if not isinstance(value, list):
+        kind = "a list of rows" if depth == 2 else "a list"
+        raise FileFormatError(f"{where}: expected {kind} but found {json.dumps(value)[:40]}")
+    return [_convert(v, f"{where}[{i}]", symbols, exact, depth - 1) for i, v in enumerate(value)]
+
+
+def _has_json_float(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_has_json_float(v) for v in value)
+    return isinstance(value, float)
+
+
+def load_rnn(data: Any, *, exact: bool = False, source: str = "rnn") -> RNN:
+    """Build an :class:`RNN` from the decoded JSON of a ``urnn-sym.rnn/1`` document."""
+    if not isinstance(data, dict):
+        raise FileFormatError(f'{source}: expected a JSON object with "format": "{RNN_FORMAT}"')
+    fmt = data.get("format")
+    if fmt != RNN_FORMAT:
+        raise FileFormatError(f'{source}: expected "format": "{RNN_FORMAT}" but found {json.dumps(fmt)}')
+    unknown = sorted(set(data) - _RNN_KEYS)
+    if unknown:
+        raise FileFormatError(f"{source}: unknown keys {unknown} (allowed: {sorted(_RNN_KEYS)})")
+    missing = [k for k in ("W", "F", "b", "C") if k not in data]
+    if missing:
+        raise FileFormatError(f"{source}: missing required keys {missing}")
+    symbols = data.get("symbols", [])
+    if not isinstance(symbols, list) or not all(isinstance(s, str) and s.isidentifier() for s in symbols):
+        raise FileFormatError(f'{source}: "symbols" must be a list of names but found {json.dumps(symbols)}')
+    syms = frozenset(symbols)
+    depth = {"W": 2, "F": 2, "C": 2, "b": 1, "h0": 1}
+    floats = any(_has_json_float(data.get(k)) for k in depth)
+    fields = {k: _convert(data[k], f"{source}: {k}", syms, exact, depth[k]) for k in depth if k in data}
+    system = "float64" if floats and not exact else None
+    try:
+        return RNN(**fields, activation=data.get("activation", "relu"), system=system)
+    except UrnnSymError as exc:
+        raise type(exc)(f"{source}: {exc}") from exc
+
+
+def read_rnn(path: str | os.PathLike[str], *, exact: bool = False) -> RNN:
+    """Read a ``urnn-sym.rnn/1`` file (see the module docstring for the entry rules)."""
+    return load_rnn(read_json(path, what="RNN file"), exact=exact, source=str(path))
+
+
+def read_inputs(path: str | os.PathLike[str], *, exact: bool = False) -> list[list[Any]]:
+    """Read an input sequence: ``urnn-sym.inputs/1`` or a bare list of rows.
+
+    Returns T rows of entries (floats, ints, exact sympy numbers); the RNN's
+    number system decides the final conversion in :func:`urnn_sym.simulate`.
+    """
+    data = read_json(path, what="inputs file")
+    source = str(path)
+    if isinstance(data, dict):
+        if data.get("format") != INPUTS_FORMAT:
+            raise FileFormatError(
+                f'{source}: expected "format": "{INPUTS_FORMAT}" but found {json.dumps(data.get("format"))}'
+            )
+        if "x" not in data:
+            raise FileFormatError(f"{source}: missing required key 'x'")
+        data = data["x"]
+    if not isinstance(data, list):
+        raise FileFormatError(f"{source}: expected a list of input rows but found {type(data).__name__}")
+    if not data:
+        raise FileFormatError(f"{source}: the input sequence is empty (expected T >= 1 rows)")
+    return _convert(data, f"{source}: x", frozenset(), exact, 2)
+
+
+def format_number(x: Any) -> Any:
+    """JSON form of one entry: floats stay JSON numbers, exact values become strings.
+
+    >>> format_number(0.1), format_number(Fraction(3, 5)), format_number(sympy.sqrt(2) / 2)
+    (0.1, '3/5', 'sqrt(2)/2')
+    """
+    if isinstance(x, (float, np.floating)):
+        return float(x)
+    if isinstance(x, flint.fmpq):
+        return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
+    if isinstance(x, Fraction):
+        return str(x)
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    return str(sympy.sympify(x))
+
+
+def _rows_of(M: Any) -> list[list[Any]]:
+    if isinstance(M, np.ndarray):
+        return [[float(v) for v in row] for row in M]
+    S = as_sympy(M) if not isinstance(M, flint.fmpq_mat) else M
+    if isinstance(S, flint.fmpq_mat):
+        vals = entries(S)
+        c = S.ncols()
+        return [vals[i * c : (i + 1) * c] for i in range(S.nrows())]
+    return S.tolist()
+
+
+def dump_rnn(rnn: RNN) -> dict[str, Any]:
+    """The ``urnn-sym.rnn/1`` document of an RNN (exact entries as strings)."""
+    doc: dict[str, Any] = {"format": RNN_FORMAT, "activation": rnn.activation}
+    mats = {"W": rnn._W, "F": rnn._F, "b": rnn._b, "C": rnn._C, "h0": rnn._h0}
+    for key, M in mats.items():
+        rows = _rows_of(M)
+        rows = [[format_number(v) for v in row] for row in rows]
+        doc[key] = [r[0] for r in rows] if key in ("b", "h0") and not isinstance(M, np.ndarray) else rows
+        if isinstance(M, np.ndarray) and M.ndim == 1:
+            doc[key] = [format_number(float(v)) for v in M]
+    if rnn.system == "symbolic":
+        free: set[sympy.Symbol] = set()
+        for M in mats.values():
+            free |= as_sympy(M).free_symbols
+        doc["symbols"] = sorted(str(s) for s in free)
+    return doc
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temporary file then ``os.replace``)."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise FileFormatError(f"output: directory does not exist: {directory}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_rnn(rnn: RNN, path: str | os.PathLike[str]) -> None:
+    """Write an RNN as ``urnn-sym.rnn/1`` (exact round trip)."""
+    atomic_write_text(path, json.dumps(dump_rnn(rnn), indent=1) + "\n")
+
+
+def write_inputs(rows: Iterable[Iterable[Any]], path: str | os.PathLike[str]) -> None:
+    """Write an input sequence as ``urnn-sym.inputs/1``."""
+    doc = {"format": INPUTS_FORMAT, "x": [[format_number(v) for v in row] for row in rows]}
+    atomic_write_text(path, json.dumps(doc) + "\n")

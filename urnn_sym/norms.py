@@ -1,0 +1,415 @@
+"""Certified norm bounds, exact PSD tests, ``is_contractive`` and ``is_orthogonal``.
+
+Exact inputs get exact answers (math.md section 6):
+
+* ``A`` is PSD iff exact symmetric elimination ``A = L D L^T`` over Q (or over
+  the algebraic numbers) meets no negative pivot, and a zero pivot only with a
+  zero column below it.
+* A rational upper bound ``r >= ||W||_2`` is certified by ``r^2 I - W^T W`` PSD;
+  a failed test certifies the lower bound ``||W||_2 > r``.  Bisection between the
+  two, seeded by a float64 SVD estimate, makes the bound as tight as asked.
+* Row norms get rational upper bounds from integer square roots.
+
+float64 inputs take an explicit ``tol`` and the result says so.  A float64
+matrix is an exact dyadic rational, so ``W.to_exact()``-style conversion
+(:func:`urnn_sym.arith.to_system`) gives exact answers about float models.
+
+>>> from fractions import Fraction as Q
+>>> W = [[Q(3, 5), 0], [0, Q(-4, 5)]]
+>>> bool(is_contractive(W)), spectral_norm_upper_bound(W)
+(True, Fraction(4, 5))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import flint
+import numpy as np
+import sympy
+
+from .arith import arith, as_fraction, as_sympy, entries, exact_sign, fmpq_to_fraction, system_of, to_matrix
+from .errors import InvalidArgumentError, ShapeError, UnsupportedError
+from .evidence import Check
+
+__all__ = [
+    "NormBounds",
+    "is_contractive",
+    "is_orthogonal",
+    "is_psd",
+    "ldl_pivots",
+    "row_norm_upper_bounds",
+    "spectral_norm_bounds",
+    "spectral_norm_upper_bound",
+    "sqrt_upper",
+    "vector_norm_upper_bound",
+]
+
+
+def _native(name: str, W: Any) -> Any:
+    if isinstance(W, (np.ndarray, flint.fmpq_mat, sympy.MatrixBase)):
+        return W
+    return to_matrix(name, W)
+
+
+def _exact_square(name: str, W: Any) -> Any:
+    """``W`` as an exact native matrix (floats converted exactly), square-checked."""
+    M = _native(name, W)
+    system = system_of(M)
+    if system == "symbolic":
+        raise UnsupportedError(
+            f"{name}: has free symbols {sorted(map(str, M.free_symbols))}; certified norms need numeric entries"
+        )
+    if system == "float64":
+        M = to_matrix(name, M, system="exact")
+    return M
+
+
+def _sym_rows(A: Any) -> list[list[Any]]:
+    ar = arith("exact")
+    r, c = ar.shape(A)
+    vals = entries(A)
+    return [vals[i * c : (i + 1) * c] for i in range(r)]
+
+
+def _sign(x: Any) -> int:
+    if isinstance(x, flint.fmpq):
+        return (x > 0) - (x < 0)
+    return exact_sign(x)
+
+
+def _fflu_pivots(M: flint.fmpq_mat) -> list[flint.fmpq] | None:
+    """LDL^T pivots of a rational symmetric matrix from flint's fraction-free LU.
+
+    Without row exchanges the diagonal of U holds the leading principal minors
+    ``Delta_k`` of the integer-scaled matrix, and the LDL^T pivots are
+    ``Delta_k / Delta_(k-1)``.  Returns None when a row exchange was needed (a
+    leading principal minor vanished); the caller then eliminates in Python.
+    """
+    num, _den = M.numer_denom()
+    n = M.nrows()
+    P, _L, _D, U = num.fflu()
+    if not P.is_one() or any(U[k, k] == 0 for k in range(n)):
+        return None
+    scale = flint.fmpq(1, int(_den))
+    minors = [flint.fmpq(1)] + [flint.fmpq(U[k, k]) for k in range(n)]
+    return [minors[k + 1] / minors[k] * scale for k in range(n)]
+
+
+def ldl_pivots(A: Any, *, name: str = "A") -> tuple[str, list[Any]]:
+    """Exact symmetric elimination ``A = L D L^T``; classify A.
+
+    Returns ``(kind, pivots)`` with kind ``"pd"`` (all pivots > 0), ``"psd"``
+    (pivots >= 0, zero pivots only with zero columns) or ``"not psd"`` (the
+    pivots computed up to the violation).  Rational matrices use python-flint's
+    fraction-free elimination (C speed); algebraic ones eliminate in sympy.
+
+    >>> ldl_pivots([[2, 1], [1, 2]])
+    ('pd', [2, 3/2])
+    >>> ldl_pivots([[1, 1], [1, 1]])[0], ldl_pivots([[1, 2], [2, 1]])[0]
+    ('psd', 'not psd')
+    """
+    M = _exact_square(name, A)
+    r, c = arith("exact").shape(M)
+    if r != c:
+        raise ShapeError(f"{name}: expected a square matrix but found shape ({r}, {c})")
+    if not arith("exact").equal(M, arith("exact").transpose(M)):
+        raise InvalidArgumentError(f"{name}: expected a symmetric matrix")
+    if isinstance(M, flint.fmpq_mat):
+        fast = _fflu_pivots(M)
+        if fast is not None:
+            for k, p in enumerate(fast):
+                if p < 0:
+                    return "not psd", fast[: k + 1]
+            return "pd", fast
+    return _ldl_python(M)
+
+
+def _ldl_python(M: Any) -> tuple[str, list[Any]]:
+    a = _sym_rows(M)
+    rational = isinstance(M, flint.fmpq_mat)
+    if not rational:
+        a = [[sympy.expand(x) for x in row] for row in a]
+    n = len(a)
+    pivots: list[Any] = []
+    kind = "pd"
+    for k in range(n):
+        p = a[k][k]
+        s = _sign(p)
+        pivots.append(p)
+        if s < 0:
+            return "not psd", pivots
+        if s == 0:
+            if any(_sign(a[i][k]) != 0 for i in range(k + 1, n)):
+                return "not psd", pivots
+            kind = "psd"
+            continue
+        for i in range(k + 1, n):
+            if _sign(a[i][k]) == 0:
+                continue
+            f = a[i][k] / p
+            row_i, row_k = a[i], a[k]
+            for j in range(k + 1, n):
+                row_i[j] = row_i[j] - f * row_k[j]
+            if not rational:
+                a[i] = [sympy.expand(x) for x in row_i]
+    return kind, pivots
+
+
+def _is_pd(A: Any) -> bool:
+    return ldl_pivots(A, name="r^2 I - W^T W")[0] == "pd"
+
+
+def is_psd(A: Any, *, name: str = "A") -> bool:
+    """Exact test that a symmetric matrix is positive semidefinite."""
+    return ldl_pivots(A, name=name)[0] != "not psd"
+
+
+def _gram(M: Any) -> Any:
+    ar = arith("exact")
+    return ar.matmul(ar.transpose(M), M)
+
+
+def _shifted(G: Any, r2: Fraction) -> Any:
+    """``r2 I - G``."""
+    ar = arith("exact")
+    n = ar.shape(G)[0]
+    return ar.sub(ar.scale(r2, ar.eye(n)), G)
+
+
+@dataclass(frozen=True)
+class NormBounds:
+    """Certified bounds ``lower <= ||W||_2 <= upper``."""
+
+    lower: Fraction
+    upper: Fraction
+    method: str
+
+    @property
+    def width(self) -> Fraction:
+        """``upper - lower``."""
+        return self.upper - self.lower
+
+
+def _dyadic_up(x: float, bits: int) -> Fraction:
+    return Fraction(math.ceil(x * 2**bits), 2**bits)
+
+
+def _dyadic_down(x: float, bits: int) -> Fraction:
+    return Fraction(max(0, math.floor(x * 2**bits)), 2**bits)
+
+
+def spectral_norm_bounds(W: Any, *, precision: Fraction | float = Fraction(1, 2**30)) -> NormBounds:
+    """Certified rational bounds on ``||W||_2`` no wider than ``precision``.
+
+    ``upper`` is certified by ``upper^2 I - W^T W`` positive definite (exact
+    LDL^T), so ``||W||_2 < upper``; ``lower`` by ``lower^2 I - W^T W`` not positive
+    definite, so ``||W||_2 >= lower``.  When the norm is a rational r with small
+    denominator and ``r^2 I - W^T W`` is PSD and singular, both bounds equal r.
+    float64 matrices are bounded exactly as the dyadic rationals they are.
+
+    >>> b = spectral_norm_bounds([[1, 1], [0, 1]], precision=Fraction(1, 1000))
+    >>> b.lower < Fraction(1618034, 10**6) < b.upper, b.width <= Fraction(1, 1000)
+    (True, True)
+    """
+    prec = as_fraction(precision, name="precision")
+    if prec <= 0:
+        raise InvalidArgumentError(f"precision: expected a positive number but found {prec}")
+    M = _exact_square("W", W)
+    G = _gram(M)
+    method = "bisection with exact LDL^T PSD tests of r^2 I - W^T W"
+    if all(_sign(x) == 0 for x in entries(G)):
+        return NormBounds(Fraction(0), Fraction(0), method + " (W = 0)")
+    est = float(np.linalg.norm(_to_float(M), 2))
+    simple = Fraction(est).limit_denominator(10**6)
+    if not _is_pd(_shifted(G, simple * simple)) and ldl_pivots(_shifted(G, simple * simple))[0] == "psd":
+        # simple^2 I - W^T W is PSD and singular: simple^2 is the largest eigenvalue of W^T W
+        return NormBounds(simple, simple, method + " (exact: r^2 I - W^T W is PSD and singular)")
+    bits = max(8, -math.floor(math.log2(float(prec))) + 2)
+    lo: Fraction = Fraction(0)
+    step = max(est * 1e-12, 2.0**-bits)
+    hi = _dyadic_up(est + step, bits)
+    while not _is_pd(_shifted(G, hi * hi)):
+        lo = hi
+        step *= 16
+        hi = _dyadic_up(est + step, bits)
+    cand = _dyadic_down(est - step, bits)
+    if cand > lo:
+        if _is_pd(_shifted(G, cand * cand)):
+            hi = cand
+        else:
+            lo = cand
+    while hi - lo > prec:
+        mid = (lo + hi) / 2
+        if _is_pd(_shifted(G, mid * mid)):
+            hi = mid
+        else:
+            lo = mid
+    return NormBounds(lo, hi, method)
+
+
+def _to_float(M: Any) -> np.ndarray:
+    ar = arith("exact")
+    r, c = ar.shape(M)
+    vals = [float(fmpq_to_fraction(x)) if isinstance(x, flint.fmpq) else float(sympy.N(x, 20)) for x in entries(M)]
+    return np.array(vals, dtype=np.float64).reshape(r, c)
+
+
+def spectral_norm_upper_bound(W: Any, *, precision: Fraction | float = Fraction(1, 2**30)) -> Fraction:
+    """A certified rational ``r >= ||W||_2`` with ``r - ||W||_2 <= precision``.
+
+    >>> spectral_norm_upper_bound([[0, 2], [0, 0]])
+    Fraction(2, 1)
+    """
+    return spectral_norm_bounds(W, precision=precision).upper
+
+
+def sqrt_upper(q: Any, *, precision_bits: int = 40) -> Fraction:
+    """A rational upper bound on ``sqrt(q)`` for rational ``q >= 0``, from ``math.isqrt``.
+
+    >>> sqrt_upper(Fraction(9, 4)), sqrt_upper(2, precision_bits=4)
+    (Fraction(3, 2), Fraction(23, 16))
+    """
+    fq = as_fraction(q, name="q")
+    if fq < 0:
+        raise InvalidArgumentError(f"q: expected a non-negative number but found {fq}")
+    num, den = fq.numerator, fq.denominator
+    scale = 4**precision_bits
+    root = math.isqrt(num * den * scale)
+    if root * root < num * den * scale:
+        root += 1
+    return Fraction(root, den * 2**precision_bits)
+
+
+def row_norm_upper_bounds(M: Any, *, precision_bits: int = 40) -> list[Fraction]:
+    """Rational upper bounds on the 2-norm of every row (exact for exact squares).
+
+    >>> row_norm_upper_bounds([[3, 4], [0, "1/2"]])
+    [Fraction(5, 1), Fraction(1, 2)]
+    """
+    A = _native("M", M)
+    if system_of(A) == "float64":
+        A = to_matrix("M", A, system="exact")
+    if system_of(A) == "symbolic":
+        raise UnsupportedError("M: has free symbols; certified norms need numeric entries")
+    rows = _sym_rows(A)
+    out = []
+    for row in rows:
+        sq = sum((x * x for x in row), flint.fmpq(0) if isinstance(A, flint.fmpq_mat) else sympy.Integer(0))
+        if isinstance(sq, flint.fmpq):
+            out.append(sqrt_upper(fmpq_to_fraction(sq), precision_bits=precision_bits))
+        else:
+            out.append(_algebraic_upper(sympy.expand(sq), precision_bits))
+    return out
+
+
+def _algebraic_upper(x: sympy.Expr, bits: int) -> Fraction:
+    """Certified rational upper bound on sqrt of an algebraic number x >= 0."""
+    if x.is_Rational:
+        return sqrt_upper(Fraction(int(x.p), int(x.q)), precision_bits=bits)
+    cand = Fraction(math.ceil(float(sympy.N(x, 30)) * 2**bits) + 1, 2**bits)
+    while exact_sign(sympy.Rational(cand.numerator, cand.denominator) - x) < 0:
+        cand += Fraction(1, 2**bits)
+    return sqrt_upper(cand, precision_bits=bits)
+
+
+def vector_norm_upper_bound(v: Any, *, precision_bits: int = 40) -> Fraction:
+    """Rational upper bound on the 2-norm of a vector."""
+    col = to_matrix("v", [[x] for x in (entries(v) if not isinstance(v, (list, tuple)) else v)])
+    if system_of(col) == "float64":
+        col = to_matrix("v", col, system="exact")
+    return row_norm_upper_bounds(arith("exact").transpose(col), precision_bits=precision_bits)[0]
+
+
+def _float_tol(name: str, tol: Any, function: str) -> float:
+    if tol is None:
+        raise InvalidArgumentError(
+            f"tol: {function} of a float64 {name} needs an explicit tol= (the answer is then "
+            f"approximate), or convert to exact first for an exact answer"
+        )
+    t = float(tol)
+    if not (t >= 0 and math.isfinite(t)):
+        raise InvalidArgumentError(f"tol: expected a finite number >= 0 but found {tol}")
+    return t
+
+
+def is_contractive(W: Any, *, tol: float | None = None) -> Check:
+    """Whether ``||W||_2 < 1``.
+
+    Exact W: decided exactly (``I - W^T W`` positive definite by LDL^T over Q or
+    over the algebraic numbers).  float64 W: ``tol`` is required and the answer
+    is ``sigma_max(W) <= 1 - tol`` by a float64 SVD, which the result states.
+
+    >>> is_contractive([[1, 0], [0, 0]]).detail
+    '||W||_2 >= 1: I - W^T W is not positive definite (pivot 1 is 0)'
+    >>> is_contractive([[0.5]], tol=1e-12).method
+    'float64 SVD: sigma_max(W) <= 1 - tol with tol=1e-12'
+    """
+    M = _native("W", W)
+    r, c = arith(system_of(M)).shape(M)
+    if r != c:
+        raise ShapeError(f"W: expected a square matrix but found shape ({r}, {c})")
+    if system_of(M) == "float64":
+        t = _float_tol("W", tol, "is_contractive")
+        s = float(np.linalg.norm(M, 2))
+        return Check(
+            s <= 1 - t,
+            f"float64 SVD: sigma_max(W) <= 1 - tol with tol={t:g}",
+            f"sigma_max(W) = {s!r}",
+            {"sigma_max": s, "tol": t},
+        )
+    M = _exact_square("W", M)
+    ar = arith("exact")
+    kind, pivots = ldl_pivots(ar.sub(ar.eye(r), _gram(M)), name="I - W^T W")
+    method = "exact LDL^T of I - W^T W" + (
+        " over Q" if isinstance(M, flint.fmpq_mat) else " over the algebraic numbers"
+    )
+    if kind == "pd":
+        return Check(True, method, f"all {r} pivots > 0", {"pivots": [str(p) for p in pivots]})
+    k = next(i for i, q in enumerate(pivots, 1) if _sign(q) <= 0)
+    state = "is 0" if _sign(pivots[k - 1]) == 0 else "is negative"
+    return Check(
+        False,
+        method,
+        f"||W||_2 >= 1: I - W^T W is not positive definite (pivot {k} {state})",
+        {"pivots": [str(p) for p in pivots]},
+    )
+
+
+def is_orthogonal(W: Any, *, tol: float | None = None) -> Check:
+    """Whether ``W^T W = I`` (exactly for exact W; to ``tol`` entrywise for float64).
+
+    >>> from fractions import Fraction as Q
+    >>> bool(is_orthogonal([[Q(3, 5), Q(-4, 5)], [Q(4, 5), Q(3, 5)]]))
+    True
+    """
+    M = _native("W", W)
+    system = system_of(M)
+    r, c = arith(system).shape(M)
+    if r != c:
+        raise ShapeError(f"W: expected a square matrix but found shape ({r}, {c})")
+    if system == "float64":
+        t = _float_tol("W", tol, "is_orthogonal")
+        resid = float(np.max(np.abs(M.T @ M - np.eye(r))))
+        return Check(
+            resid <= t,
+            f"float64: max|W^T W - I| <= tol with tol={t:g}",
+            f"max|W^T W - I| = {resid!r}",
+            {"residual": resid, "tol": t},
+        )
+    ar = arith(system)
+    D = ar.sub(ar.matmul(ar.transpose(M), M), ar.eye(r))
+    if system == "symbolic":
+        zero = all(sympy.simplify(x) == 0 for x in as_sympy(D))
+        return Check(
+            zero,
+            "sympy simplify of W^T W - I",
+            "W^T W - I simplifies to 0"
+            if zero
+            else "W^T W - I does not simplify to 0 (may still vanish under assumptions)",
+        )
+    ok = ar.equal(D, ar.zeros(r, r))
+    return Check(ok, "exact W^T W == I", "W^T W == I" if ok else "W^T W != I")
