@@ -11,6 +11,8 @@ Exit codes, for every subcommand:
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -41,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -57,7 +59,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     rnn = read_rnn(args.rnn, exact=args.exact)
     xs = read_inputs(args.inputs, exact=args.exact)
     if rnn.system == "symbolic":
-        raise UsageError("simulate: the RNN has symbols; use the Python API for symbolic simulation")
+        raise UsageError("urnn-sym simulate: error: the RNN has symbols; use the Python API for symbolic simulation")
     ys = simulate(rnn, xs)
     rows = [[format_number(v) for v in row] for row in ys.tolist()]
     if args.json:
@@ -152,14 +154,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Subcommands defined next to the code they drive: each module has
+# ``add_parser(subparsers)`` that registers its subcommand with ``func=...``.
+_PLUGIN_MODULES = (
+    "urnn_sym.cli_construct",
+    "urnn_sym.cli_check",
+    "urnn_sym.cli_witness",
+    "urnn_sym.experiments.cli",
+)
+
+
 def _plugins() -> list[Callable[[Any], None]]:
-    """Subcommands defined next to the code they drive."""
+    """The ``add_parser`` functions of the plugin modules that exist."""
     found: list[Callable[[Any], None]] = []
-    try:
-        from .experiments import cli as experiment_cli
-    except ImportError:
-        return found
-    found.append(experiment_cli.add_parser)
+    for name in _PLUGIN_MODULES:
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) is None:
+            continue
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        found.append(module.add_parser)
     return found
 
 
@@ -172,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_BAD_INPUT
         return int(args.func(args))
+    except UsageError as exc:
+        print(_one_line(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except UrnnSymError as exc:
         print(f"urnn-sym: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
