@@ -1,0 +1,230 @@
+"""Public hypothesis strategies for property tests of RNN constructions.
+
+Every strategy draws values whose defining property holds exactly:
+
+* :func:`contractions` -- ``||W||_2 < 1`` (float64: after scaling by the SVD
+  norm with a margin; exact: integer matrix divided by an integer larger than
+  its Frobenius norm, so the bound is a proof);
+* :func:`orthogonal_matrices` -- float64 Haar-distributed (scipy), or exact
+  rational ``(I - K)(I + K)^-1`` for a rational skew-symmetric K (Cayley);
+* :func:`rnns` -- RNNs of any number system and activation;
+* :func:`input_sequences` -- inputs with ``||x(k)|| <= bound`` in the 2- or
+  inf-norm (exact: a rational bound holds exactly).
+
+Examples
+--------
+>>> from hypothesis import given, settings
+>>> from urnn_sym.norms import is_contractive
+>>> @settings(max_examples=5, deadline=None)
+... @given(contractions(3, system="exact"))
+... def test(W):
+...     assert is_contractive(W)
+>>> test()
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+import flint
+import numpy as np
+import sympy
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ._validation import ACTIVATIONS, check_norm
+from .arith import arith
+from .errors import InvalidArgumentError
+from .model import RNN
+
+__all__ = [
+    "contractions",
+    "exact_rationals",
+    "input_sequences",
+    "orthogonal_matrices",
+    "rnns",
+]
+
+
+def _dims(value: int | st.SearchStrategy[int]) -> st.SearchStrategy[int]:
+    return value if isinstance(value, st.SearchStrategy) else st.just(int(value))
+
+
+def exact_rationals(max_numerator: int = 9, max_denominator: int = 9) -> st.SearchStrategy[Fraction]:
+    """Small rationals ``a / b`` with ``|a| <= max_numerator``, ``1 <= b <= max_denominator``."""
+    return st.builds(Fraction, st.integers(-max_numerator, max_numerator), st.integers(1, max_denominator))
+
+
+def _float_matrix(r: int, c: int) -> st.SearchStrategy[np.ndarray]:
+    return hnp.arrays(np.float64, (r, c), elements=st.floats(-1, 1, allow_nan=False, width=64))
+
+
+@st.composite
+def contractions(
+    draw: st.DrawFn,
+    n: int | st.SearchStrategy[int] = st.integers(1, 4),
+    *,
+    system: str = "float64",
+    max_norm: float = 0.99,
+) -> Any:
+    """Square matrices with ``||W||_2 < 1`` (at most ``max_norm`` for float64).
+
+    float64: a random matrix scaled so its SVD norm is a drawn value in
+    ``[0, max_norm]``.  exact: an integer matrix ``A`` divided by an integer
+    ``m > ||A||_F >= ||A||_2``, a ``flint.fmpq_mat``.
+    """
+    if not 0 < max_norm < 1:
+        raise InvalidArgumentError(f"max_norm: expected 0 < max_norm < 1 but found {max_norm}")
+    size = draw(_dims(n))
+    if system == "float64":
+        A = draw(_float_matrix(size, size))
+        norm = float(np.linalg.norm(A, 2))
+        target = draw(st.floats(0, max_norm))
+        W = A * (target / norm) if norm > 0 else A
+        return W
+    if system != "exact":
+        raise InvalidArgumentError(f"system: expected 'float64' or 'exact' but found {system!r}")
+    ints = draw(st.lists(st.integers(-9, 9), min_size=size * size, max_size=size * size))
+    frob2 = sum(v * v for v in ints)
+    m = math.isqrt(frob2) + 1 + draw(st.integers(0, 5))
+    return flint.fmpq_mat(size, size, [flint.fmpq(v, m) for v in ints])
+
+
+@st.composite
+def orthogonal_matrices(
+    draw: st.DrawFn, n: int | st.SearchStrategy[int] = st.integers(1, 4), *, system: str = "float64"
+) -> Any:
+    """Orthogonal matrices: Haar float64 (``scipy.stats.ortho_group``) or exact Cayley transforms.
+
+    The exact ones are ``(I - K)(I + K)^-1`` with K rational skew-symmetric
+    (``I + K`` is always invertible), optionally times a diagonal of signs so
+    that reflections appear too.
+    """
+    size = draw(_dims(n))
+    if system == "float64":
+        if size == 1:
+            return np.array([[draw(st.sampled_from([-1.0, 1.0]))]])
+        from scipy.stats import ortho_group
+
+        seed = draw(st.integers(0, 2**32 - 1))
+        return ortho_group.rvs(size, random_state=np.random.default_rng(seed))
+    if system != "exact":
+        raise InvalidArgumentError(f"system: expected 'float64' or 'exact' but found {system!r}")
+    ar = arith("exact")
+    K = flint.fmpq_mat(size, size)
+    for i in range(size):
+        for j in range(i + 1, size):
+            q = draw(exact_rationals(5, 4))
+            K[i, j] = flint.fmpq(q.numerator, q.denominator)
+            K[j, i] = -K[i, j]
+    eye = ar.eye(size)
+    Q = (eye - K) * (eye + K).inv()
+    signs = draw(st.lists(st.sampled_from([1, -1]), min_size=size, max_size=size))
+    S = flint.fmpq_mat(size, size, [signs[i] if i == j else 0 for i in range(size) for j in range(size)])
+    return Q * S
+
+
+@st.composite
+def _vector(draw: st.DrawFn, n: int, system: str) -> Any:
+    if system == "float64":
+        return draw(hnp.arrays(np.float64, (n,), elements=st.floats(-2, 2, allow_nan=False, width=64)))
+    return [draw(exact_rationals()) for _ in range(n)]
+
+
+@st.composite
+def _matrix(draw: st.DrawFn, r: int, c: int, system: str) -> Any:
+    if system == "float64":
+        return draw(hnp.arrays(np.float64, (r, c), elements=st.floats(-2, 2, allow_nan=False, width=64)))
+    return [[draw(exact_rationals()) for _ in range(c)] for _ in range(r)]
+
+
+@st.composite
+def rnns(
+    draw: st.DrawFn,
+    *,
+    n: int | st.SearchStrategy[int] = st.integers(1, 4),
+    d: int | st.SearchStrategy[int] = st.integers(1, 3),
+    p: int | st.SearchStrategy[int] = st.integers(1, 3),
+    system: str = "float64",
+    activation: str | st.SearchStrategy[str] = "relu",
+    contractive: bool = True,
+    zero_h0: bool = False,
+) -> RNN:
+    """RNNs of a number system (``"float64"``, ``"exact"`` or ``"symbolic"``).
+
+    With ``contractive=True`` (default) W is drawn from :func:`contractions`.
+    Symbolic RNNs have exact numeric entries except W's diagonal, which holds
+    real symbols ``w0, w1, ...``.  ``activation`` may be a strategy, e.g.
+    ``st.sampled_from(["relu", "sigmoid"])``.
+    """
+    act = draw(activation) if isinstance(activation, st.SearchStrategy) else activation
+    if act not in ACTIVATIONS:
+        raise InvalidArgumentError(f"activation: expected one of {', '.join(ACTIVATIONS)} but found {act!r}")
+    sizes = [draw(_dims(v)) for v in (n, d, p)]
+    nn, dd, pp = sizes
+    base = "float64" if system == "float64" else "exact"
+    if contractive:
+        W = draw(contractions(nn, system=base))
+    else:
+        W = draw(_matrix(nn, nn, base))
+    F = draw(_matrix(nn, dd, base))
+    b = draw(_vector(nn, base))
+    C = draw(_matrix(pp, nn, base))
+    h0 = None if zero_h0 else draw(_vector(nn, base))
+    if system == "symbolic":
+        Ws = sympy.Matrix(_as_rows(W))
+        for i in range(nn):
+            Ws[i, i] = sympy.Symbol(f"w{i}", real=True)
+        return RNN(Ws, F, b, C, h0, act, system="symbolic")
+    return RNN(W, F, b, C, h0, act, system=system)
+
+
+def _as_rows(W: Any) -> list[list[Any]]:
+    if isinstance(W, flint.fmpq_mat):
+        return [[sympy.Rational(int(W[i, j].p), int(W[i, j].q)) for j in range(W.ncols())] for i in range(W.nrows())]
+    return [list(r) for r in W]
+
+
+@st.composite
+def input_sequences(
+    draw: st.DrawFn,
+    d: int,
+    *,
+    bound: Any = 1,
+    norm: str = "inf",
+    length: int | st.SearchStrategy[int] = st.integers(1, 20),
+    system: str = "float64",
+    batch: int | None = None,
+) -> Any:
+    """Input sequences with ``||x(k)||_norm <= bound`` for every k.
+
+    float64: an array of shape (T, d) (or (T, batch, d)).  exact: T rows of d
+    ``Fraction`` entries; for the 2-norm each row is scaled so that the bound
+    holds exactly.
+    """
+    norm = check_norm(norm)
+    T = draw(_dims(length))
+    if T < 1 or d < 1:
+        raise InvalidArgumentError(f"length, d: expected >= 1 but found T={T}, d={d}")
+    if system == "float64":
+        M = float(bound)
+        shape = (T, d) if batch is None else (T, batch, d)
+        xs = draw(hnp.arrays(np.float64, shape, elements=st.floats(-1, 1, allow_nan=False, width=64)))
+        if norm == "inf":
+            return xs * M
+        norms = np.linalg.norm(xs, axis=-1, keepdims=True)
+        scale = np.where(norms > 1, 1 / np.maximum(norms, 1), 1.0)
+        return xs * scale * M * (1 - 1e-12)
+    Mq = Fraction(bound)
+    rows = []
+    for _ in range(T):
+        row = [draw(exact_rationals(20, 20)) / 20 for _ in range(d)]  # entries in [-1, 1]
+        if norm == "2":
+            sq = sum(v * v for v in row)
+            if sq > 1:
+                # divide by a rational upper bound of the 2-norm (isqrt, rounded up)
+                row = [v / (Fraction(math.isqrt(math.ceil(sq * 10**6)) + 1, 10**3)) for v in row]
+        rows.append([v * Mq for v in row])
+    return rows
