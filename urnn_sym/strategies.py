@@ -48,6 +48,11 @@ __all__ = [
 ]
 
 
+_STATES = st.integers(1, 4)
+_DIMS = st.integers(1, 3)
+_LENGTHS = st.integers(1, 20)
+
+
 def _dims(value: int | st.SearchStrategy[int]) -> st.SearchStrategy[int]:
     return value if isinstance(value, st.SearchStrategy) else st.just(int(value))
 
@@ -64,7 +69,7 @@ def _float_matrix(r: int, c: int) -> st.SearchStrategy[np.ndarray]:
 @st.composite
 def contractions(
     draw: st.DrawFn,
-    n: int | st.SearchStrategy[int] = st.integers(1, 4),
+    n: int | st.SearchStrategy[int] = _STATES,
     *,
     system: str = "float64",
     max_norm: float = 0.99,
@@ -93,9 +98,7 @@ def contractions(
 
 
 @st.composite
-def orthogonal_matrices(
-    draw: st.DrawFn, n: int | st.SearchStrategy[int] = st.integers(1, 4), *, system: str = "float64"
-) -> Any:
+def orthogonal_matrices(draw: st.DrawFn, n: int | st.SearchStrategy[int] = _STATES, *, system: str = "float64") -> Any:
     """Orthogonal matrices: Haar float64 (``scipy.stats.ortho_group``) or exact Cayley transforms.
 
     The exact ones are ``(I - K)(I + K)^-1`` with K rational skew-symmetric
@@ -144,9 +147,9 @@ def _matrix(draw: st.DrawFn, r: int, c: int, system: str) -> Any:
 def rnns(
     draw: st.DrawFn,
     *,
-    n: int | st.SearchStrategy[int] = st.integers(1, 4),
-    d: int | st.SearchStrategy[int] = st.integers(1, 3),
-    p: int | st.SearchStrategy[int] = st.integers(1, 3),
+    n: int | st.SearchStrategy[int] = _STATES,
+    d: int | st.SearchStrategy[int] = _DIMS,
+    p: int | st.SearchStrategy[int] = _DIMS,
     system: str = "float64",
     activation: str | st.SearchStrategy[str] = "relu",
     contractive: bool = True,
@@ -165,10 +168,7 @@ def rnns(
     sizes = [draw(_dims(v)) for v in (n, d, p)]
     nn, dd, pp = sizes
     base = "float64" if system == "float64" else "exact"
-    if contractive:
-        W = draw(contractions(nn, system=base))
-    else:
-        W = draw(_matrix(nn, nn, base))
+    W = draw(contractions(nn, system=base)) if contractive else draw(_matrix(nn, nn, base))
     F = draw(_matrix(nn, dd, base))
     b = draw(_vector(nn, base))
     C = draw(_matrix(pp, nn, base))
@@ -194,7 +194,7 @@ def input_sequences(
     *,
     bound: Any = 1,
     norm: str = "inf",
-    length: int | st.SearchStrategy[int] = st.integers(1, 20),
+    length: int | st.SearchStrategy[int] = _LENGTHS,
     system: str = "float64",
     batch: int | None = None,
 ) -> Any:
