@@ -57,6 +57,7 @@ __all__ = [
     "entries",
     "exact_sign",
     "fmpq_to_fraction",
+    "infer_system",
     "parse_number",
     "system_of",
     "to_matrix",
@@ -217,7 +218,7 @@ def parse_number(text: str, *, name: str = "value", allow_symbols: bool | Collec
         raise EntryTypeError(f"{name}: expected a string but found {type(text).__name__}")
     value = _Parser(text, name, allow_symbols).parse()
     if value.has(sympy.I) or value.is_real is False:
-        raise ParseError(f"{name}: {text!r} is not a real number (found {value})")
+        raise ParseError(f"{name}: cannot parse {text!r} as a number: it is not a real number (found {value})")
     return value
 
 
@@ -425,6 +426,39 @@ def _to_sympy_scalar(v: Any) -> sympy.Expr:
     if isinstance(v, (np.integer,)):
         return sympy.Integer(int(v))
     return sympy.sympify(v)
+
+
+def infer_system(**values: Any) -> str:
+    """Number system of several matrix/vector-like values taken together.
+
+    Integers are neutral: any symbol makes the result symbolic, else any exact
+    entry (``Fraction``, string, sympy or flint number) makes it exact, else any
+    float makes it float64; all-integer values are exact.
+
+    >>> infer_system(W=[[0.5]], b=[1]), infer_system(W=[[1]], b=["1/2"]), infer_system(W=[[1]])
+    ('float64', 'exact', 'exact')
+    """
+    kinds: set[str] = set()
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, np.ndarray) and value.dtype != object:
+            kinds.add("float" if value.dtype.kind == "f" else "int")
+            continue
+        if isinstance(value, flint.fmpq_mat):
+            kinds.add("exact")
+            continue
+        rows, _ = _rows(name, value, 2 if not _looks_like_vector(value) else 1)
+        kinds |= _kind_of_rows(name, rows)
+    return _system_from_kinds(kinds)
+
+
+def _looks_like_vector(value: Any) -> bool:
+    if isinstance(value, sympy.MatrixBase):
+        return value.shape[1] == 1
+    if isinstance(value, (list, tuple)):
+        return not value or not isinstance(value[0], (list, tuple, np.ndarray))
+    return False
 
 
 def to_matrix(name: str, value: Any, *, system: str | None = None) -> Any:

@@ -33,7 +33,7 @@ from .arith import (
     entries,
     exact_sign,
     fmpq_to_fraction,
-    system_of,
+    infer_system,
     to_matrix,
     to_system,
     to_vector,
@@ -43,14 +43,6 @@ from .errors import EntryTypeError, InvalidArgumentError, NonFiniteError, ShapeE
 __all__ = ["RNN", "simulate", "to_inputs"]
 
 _FIELDS = ("W", "F", "b", "C", "h0")
-
-
-def _join_system(systems: list[str]) -> str:
-    if "symbolic" in systems:
-        return "symbolic"
-    if "exact" in systems:
-        return "exact"
-    return "float64"
 
 
 class RNN:
@@ -103,19 +95,12 @@ class RNN:
         activation = v.check_activation(activation)
         if system is not None and system not in ("float64", "exact", "symbolic"):
             raise InvalidArgumentError(f"system: expected float64, exact or symbolic but found {system!r}")
-        mats = {
-            "W": to_matrix("W", W, system=system),
-            "F": to_matrix("F", F, system=system),
-            "C": to_matrix("C", C, system=system),
-        }
+        if system is None:
+            system = infer_system(W=W, F=F, C=C, b=b, h0=h0)
+        mats = {k: to_matrix(k, x, system=system) for k, x in (("W", W), ("F", F), ("C", C))}
         vecs = {"b": to_vector("b", b, system=system)}
         if h0 is not None:
             vecs["h0"] = to_vector("h0", h0, system=system)
-        if system is None:
-            found = [self._field_system(x) for x in [*mats.values(), *vecs.values()]]
-            system = _join_system(found)
-            mats = {k: to_system(x, system, name=k) if self._field_system(x) != system else x for k, x in mats.items()}
-            vecs = {k: to_system(x, system, name=k) if self._field_system(x) != system else x for k, x in vecs.items()}
         ar = arith(system)
         n, n2 = ar.shape(mats["W"])
         v.check_positive_dim("W", n, "the number of states n")
@@ -136,12 +121,6 @@ class RNN:
         self._b, self._h0 = vecs["b"], vecs["h0"]
         self._activation = activation
         self._system = system
-
-    @staticmethod
-    def _field_system(x: Any) -> str:
-        if isinstance(x, sympy.MatrixBase):
-            return "symbolic" if x.free_symbols else "exact"
-        return system_of(x)
 
     # accessors ------------------------------------------------------------------
     @property
