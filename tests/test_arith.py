@@ -79,7 +79,7 @@ def test_float_to_exact_is_exact(x: float) -> None:
     q = as_fraction(x)
     assert q == Fraction(x) and float(q) == x
     M = to_matrix("M", [[x]], system="exact")
-    assert float(M[0, 0].p) / float(M[0, 0].q) == x or Fraction(int(M[0, 0].p), int(M[0, 0].q)) == Fraction(x)
+    assert Fraction(int(M[0, 0].p), int(M[0, 0].q)) == Fraction(x)
 
 
 def test_system_inference() -> None:
