@@ -176,7 +176,11 @@ def test_exact_fast_path_equals_sympy_path(rnn: RNN, data: st.DataObject) -> Non
 
 
 def test_exact_simulation_size() -> None:
-    rnn = RNN(flint.fmpq_mat(32, 32, [flint.fmpq(i % 7 - 3, 200) for i in range(1024)]),
-              [[1]] * 32, [Fraction(-1, 8)] * 32, [[1] * 32])
+    rnn = RNN(
+        flint.fmpq_mat(32, 32, [flint.fmpq(i % 7 - 3, 200) for i in range(1024)]),
+        [[1]] * 32,
+        [Fraction(-1, 8)] * 32,
+        [[1] * 32],
+    )
     ys = simulate(rnn, [[Fraction(k % 5, 3)] for k in range(1000)])
     assert ys.shape == (1000, 1) and all(isinstance(v, Fraction) for v in ys[:, 0])

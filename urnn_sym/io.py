@@ -195,11 +195,11 @@ def dump_rnn(rnn: RNN) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": RNN_FORMAT, "activation": rnn.activation}
     mats = {"W": rnn._W, "F": rnn._F, "b": rnn._b, "C": rnn._C, "h0": rnn._h0}
     for key, M in mats.items():
-        rows = _rows_of(M)
-        rows = [[format_number(v) for v in row] for row in rows]
-        doc[key] = [r[0] for r in rows] if key in ("b", "h0") and not isinstance(M, np.ndarray) else rows
         if isinstance(M, np.ndarray) and M.ndim == 1:
-            doc[key] = [format_number(float(v)) for v in M]
+            doc[key] = [float(v) for v in M]
+            continue
+        rows = [[format_number(v) for v in row] for row in _rows_of(M)]
+        doc[key] = [r[0] for r in rows] if key in ("b", "h0") else rows
     if rnn.system == "symbolic":
         free: set[sympy.Symbol] = set()
         for M in mats.values():

@@ -87,7 +87,7 @@ def contractions(
         A = draw(_float_matrix(size, size))
         norm = float(np.linalg.norm(A, 2))
         target = draw(st.floats(0, max_norm))
-        W = A * (target / norm) if norm > 0 else A
+        W = A * (target / norm) if norm > 1e-100 else np.zeros_like(A)
         return W
     if system != "exact":
         raise InvalidArgumentError(f"system: expected 'float64' or 'exact' but found {system!r}")
