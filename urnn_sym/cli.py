@@ -160,6 +160,7 @@ _PLUGIN_MODULES = (
     "urnn_sym.cli_construct",
     "urnn_sym.cli_check",
     "urnn_sym.cli_witness",
+    "urnn_sym.cli_obstruction",
     "urnn_sym.experiments.cli",
 )
 
