@@ -161,6 +161,7 @@ _PLUGIN_MODULES = (
     "urnn_sym.cli_check",
     "urnn_sym.cli_witness",
     "urnn_sym.cli_obstruction",
+    "urnn_sym.cli_stacked",
     "urnn_sym.experiments.cli",
 )
 
