@@ -333,6 +333,7 @@ def _exact_entry(value: Any, name: str) -> Any:
 
 def _rows(name: str, value: Any, ndim: int) -> tuple[list[list[Any]], tuple[int, ...]]:
     """Nested rows of a matrix (ndim 2) or a vector (ndim 1) and its shape."""
+    rows: list[list[Any]]
     if isinstance(value, flint.fmpq_mat):
         rows = [[value[i, j] for j in range(value.ncols())] for i in range(value.nrows())]
         shape: tuple[int, ...] = (value.nrows(), value.ncols())
