@@ -203,14 +203,46 @@ class _Parser:
 
 
 def parse_number(text: str, *, name: str = "value", allow_symbols: bool | Collection[str] = False) -> sympy.Expr:
-    """Parse an exact real number (or, if allowed, a real symbolic expression).
-
-    ``allow_symbols`` is False (numbers only), True (any name is a real symbol)
-    or a collection of the names that may appear.
+    """Return the exact real number (or real symbolic expression) written in ``text``, as a sympy expression.
 
     Accepts integers, fractions ``"3/5"``, exact decimals ``"0.125"`` and
-    ``"1e-3"``, ``sqrt``, ``+ - * / ^`` and parentheses; never calls ``eval``.
+    ``"1e-3"``, ``sqrt``, ``+ - * / ^`` (``**`` too) and parentheses; never
+    calls ``eval``.  Decimals are read exactly (``"0.1"`` is ``1/10``, not the
+    nearest double).
 
+    Parameters
+    ----------
+    text : str
+        The number to parse.  Grammar: ``expr := term (('+'|'-') term)*``,
+        ``term := unary (('*'|'/') unary)*``, ``unary := ('+'|'-') unary | power``,
+        ``power := atom (('^'|'**') unary)?``, ``atom := NUMBER | 'sqrt' '(' expr ')' | NAME | '(' expr ')'``.
+        Exponents must be rational numbers.
+    name : str, default "value"
+        The argument name used as the prefix of error messages
+        (e.g. ``"W[0, 1]"``).
+    allow_symbols : bool or collection of str, default False
+        Which names may appear as symbols: False (numbers only), True (any
+        name becomes a real ``sympy.Symbol``) or a collection of the allowed
+        names.  ``sqrt`` is the only function name.
+
+    Returns
+    -------
+    sympy.Expr
+        An exact sympy number (``Rational`` or an algebraic expression such as
+        ``sqrt(2)/2``), or a real symbolic expression when symbols are allowed.
+
+    Raises
+    ------
+    EntryTypeError
+        If ``text`` is not a string.
+    ParseError
+        If ``text`` is empty or does not follow the grammar, contains an
+        unexpected character, an unknown function or a name that is not
+        allowed, divides by zero, has a non-rational exponent, or is not a real
+        number (e.g. ``"sqrt(-1)"``).
+
+    Examples
+    --------
     >>> parse_number("-2"), parse_number("1e-3"), parse_number("(1 + sqrt(5))/2")
     (-2, 1/1000, 1/2 + sqrt(5)/2)
     """
@@ -223,12 +255,36 @@ def parse_number(text: str, *, name: str = "value", allow_symbols: bool | Collec
 
 
 def exact_sign(value: Any) -> int:
-    """Exact sign (-1, 0 or 1) of a rational or real algebraic number.
+    """Return ``sign(value)`` in {-1, 0, 1}, decided exactly for a rational or real algebraic number.
 
-    Rationals are compared directly.  For algebraic numbers zero is decided by
-    the minimal polynomial (``x`` is zero iff its minimal polynomial is ``t``),
-    and a nonzero sign by interval evaluation refined until it excludes 0.
+    Parameters
+    ----------
+    value : int, Fraction, flint.fmpq, flint.fmpz or sympy-compatible number
+        A rational or real algebraic number without free symbols (anything
+        ``sympy.sympify`` accepts, e.g. ``sympy.sqrt(2) - 1``).
 
+    Returns
+    -------
+    int
+        -1, 0 or 1.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``value`` has free symbols.
+
+    Notes
+    -----
+    Python and flint rationals are compared with 0 directly; sympy rationals
+    through ``sympy.sign``.  For algebraic numbers zero is decided by the
+    minimal polynomial (``x`` is zero iff its minimal polynomial is ``t``), and
+    a nonzero sign by a ball built around a ``sympy.N`` decimal evaluation,
+    with the digits doubled (30, 60, 120, ...) until the ball excludes 0.  A
+    transcendental number (e.g. ``pi - 3``) is not supported: sympy's
+    ``minimal_polynomial`` raises ``NotAlgebraic``.
+
+    Examples
+    --------
     >>> exact_sign(sympy.sqrt(2) - sympy.Rational(7, 5)), exact_sign(sympy.sqrt(8) - 2 * sympy.sqrt(2))
     (1, 0)
     """
@@ -253,12 +309,51 @@ def exact_sign(value: Any) -> int:
 
 
 def fmpq_to_fraction(q: flint.fmpq) -> Fraction:
-    """Exact conversion ``flint.fmpq -> fractions.Fraction``."""
+    """Return ``Fraction(q.p, q.q)``: the exact conversion ``flint.fmpq -> fractions.Fraction``.
+
+    Parameters
+    ----------
+    q : flint.fmpq
+        The rational to convert (anything with integer-like ``p`` and ``q``
+        attributes works).
+
+    Returns
+    -------
+    fractions.Fraction
+        The same rational number.
+    """
     return Fraction(int(q.p), int(q.q))
 
 
 def as_fraction(value: Any, *, name: str = "value") -> Fraction:
-    """Exact rational value of a number; error if it is irrational or symbolic."""
+    """Return the exact rational value of a number as a ``Fraction``; error if it is irrational or symbolic.
+
+    Parameters
+    ----------
+    value : Fraction, flint.fmpq, int, float, str or sympy number
+        The number.  Floats (Python or numpy) convert exactly to their dyadic
+        rational value; strings are parsed with :func:`parse_number`; sympy
+        values must be ``Rational``.
+    name : str, default "value"
+        The argument name used as the prefix of error messages.
+
+    Returns
+    -------
+    fractions.Fraction
+        The exact value.
+
+    Raises
+    ------
+    EntryTypeError
+        If ``value`` is a bool (Python or numpy).
+    NonFiniteError
+        If ``value`` is a NaN or infinite float.
+    ParseError
+        If ``value`` is a string that :func:`parse_number` rejects.
+    InvalidArgumentError
+        If the value is not a rational number (e.g. ``sqrt(2)``, a sympy
+        ``Float`` or an expression with symbols).
+    """
     if isinstance(value, Fraction):
         return value
     if isinstance(value, flint.fmpq):
@@ -280,7 +375,26 @@ def as_fraction(value: Any, *, name: str = "value") -> Fraction:
 
 
 def as_fractions(values: Iterable[Any], *, name: str = "value") -> list[Fraction]:
-    """Apply :func:`as_fraction` to every item."""
+    """Return ``[as_fraction(v) for v in values]``: the exact rational value of every item.
+
+    Parameters
+    ----------
+    values : iterable
+        Numbers accepted by :func:`as_fraction`.
+    name : str, default "value"
+        The argument name used as the prefix of every error message (the same
+        for all items; the position is not reported).
+
+    Returns
+    -------
+    list of fractions.Fraction
+        The exact values, in order.
+
+    Raises
+    ------
+    EntryTypeError, NonFiniteError, ParseError, InvalidArgumentError
+        As :func:`as_fraction`, for the first item that is not an exact rational.
+    """
     return [as_fraction(v, name=name) for v in values]
 
 
@@ -430,12 +544,38 @@ def _to_sympy_scalar(v: Any) -> sympy.Expr:
 
 
 def infer_system(**values: Any) -> str:
-    """Number system of several matrix/vector-like values taken together.
+    """Return the number system of several matrix/vector-like values taken together.
 
     Integers are neutral: any symbol makes the result symbolic, else any exact
     entry (``Fraction``, string, sympy or flint number) makes it exact, else any
     float makes it float64; all-integer values are exact.
 
+    Parameters
+    ----------
+    **values : matrix-like or vector-like or None
+        Named values (the keyword names are used in error messages); ``None``
+        values are skipped.  A numeric numpy array counts as float (float dtype)
+        or integer (any other dtype) without inspecting its entries.
+
+    Returns
+    -------
+    str
+        ``"float64"``, ``"exact"`` or ``"symbolic"``.
+
+    Raises
+    ------
+    EntryTypeError
+        If a value is not a list of rows / numbers, or an entry is a bool, a
+        complex number or of an unsupported type.
+    NonFiniteError
+        If an entry is NaN or infinite.
+    ShapeError
+        If the rows of a value have different lengths, or numbers and rows are mixed.
+    InvalidArgumentError
+        If a sympy entry is not real.
+
+    Examples
+    --------
     >>> infer_system(W=[[0.5]], b=[1]), infer_system(W=[[1]], b=["1/2"]), infer_system(W=[[1]])
     ('float64', 'exact', 'exact')
     """
@@ -463,11 +603,51 @@ def _looks_like_vector(value: Any) -> bool:
 
 
 def to_matrix(name: str, value: Any, *, system: str | None = None) -> Any:
-    """Convert a matrix-like value to the native matrix of a number system.
+    """Return ``value`` as the native matrix of a number system (read-only float64 array, fmpq_mat or sympy).
 
-    The system is inferred when not given: any symbol makes it symbolic, any
-    exact entry (``Fraction``, string, sympy number) or all-integer entries make
-    it exact, otherwise it is float64.
+    Parameters
+    ----------
+    name : str
+        The argument name used as the prefix of error messages (entries are
+        reported as ``name[i, j]``).
+    value : matrix-like
+        A list of rows, a 2-D numeric numpy array, a sympy matrix or a
+        ``flint.fmpq_mat``.  Entries may be ints, floats, ``Fraction``, flint
+        numbers, strings (parsed exactly with :func:`parse_number`) or sympy
+        expressions.
+    system : {"float64", "exact", "symbolic"}, optional
+        The target system.  When omitted it is inferred from the entries: any
+        sympy symbol makes it symbolic, any exact entry (``Fraction``, string,
+        sympy number) or all-integer entries make it exact, otherwise it is
+        float64.  Strings never make a matrix symbolic here: a name in a string
+        is rejected unless ``system="symbolic"`` is given.
+
+    Returns
+    -------
+    numpy.ndarray or flint.fmpq_mat or sympy.ImmutableMatrix
+        float64: a read-only 2-D array.  exact: a ``flint.fmpq_mat`` when every
+        entry is rational (floats convert exactly), else an immutable sympy
+        matrix of algebraic numbers.  symbolic: an immutable sympy matrix.
+
+    Raises
+    ------
+    EntryTypeError
+        If ``value`` is not a list of rows or a numeric array, an entry has an
+        unsupported type (bool, complex, ...), symbolic entries are asked to be
+        exact or float64.
+    ShapeError
+        If ``value`` is not 2-D or its rows have different lengths.
+    NonFiniteError
+        If an entry is NaN or infinite.
+    ParseError
+        If a string entry cannot be parsed.
+    InvalidArgumentError
+        If ``system`` is not one of the three systems, or a sympy entry is not real.
+
+    Notes
+    -----
+    With ``system="float64"`` string entries are converted with ``float()``,
+    so ``"3/5"`` raises a plain ``ValueError``, not one of the urnn_sym errors.
     """
     rows, shape = _rows(name, value, 2)
     kinds = _kind_of_rows(name, rows)
@@ -480,7 +660,33 @@ def to_matrix(name: str, value: Any, *, system: str | None = None) -> Any:
 
 
 def to_vector(name: str, value: Any, *, system: str | None = None) -> Any:
-    """Convert a vector: 1-D float64 array, or an ``n x 1`` exact/symbolic column."""
+    """Return ``value`` as the native vector of a number system: a 1-D float64 array or an ``n x 1`` column.
+
+    Parameters
+    ----------
+    name : str
+        The argument name used as the prefix of error messages.
+    value : vector-like
+        A flat list, a 1-D numeric array, or an ``n x 1`` column (list of
+        one-entry rows, numpy, sympy or ``flint.fmpq_mat``); entries as in
+        :func:`to_matrix`.
+    system : {"float64", "exact", "symbolic"}, optional
+        The target system; inferred from the entries as in :func:`to_matrix`
+        when omitted.
+
+    Returns
+    -------
+    numpy.ndarray or flint.fmpq_mat or sympy.ImmutableMatrix
+        float64: a read-only 1-D array.  exact / symbolic: an ``n x 1`` column
+        (``flint.fmpq_mat`` when rational, else an immutable sympy matrix).
+
+    Raises
+    ------
+    ShapeError
+        If ``value`` is neither flat nor a single column.
+    EntryTypeError, NonFiniteError, ParseError, InvalidArgumentError
+        As :func:`to_matrix`.
+    """
     rows, shape = _rows(name, value, 1)
     kinds = _kind_of_rows(name, rows)
     if system is None:
@@ -496,7 +702,26 @@ def to_vector(name: str, value: Any, *, system: str | None = None) -> Any:
 
 
 def system_of(value: Any) -> str:
-    """Number system of a native matrix or vector."""
+    """Return the number system a native matrix or vector belongs to.
+
+    Parameters
+    ----------
+    value : numpy.ndarray, flint.fmpq_mat or sympy.MatrixBase
+        A native matrix or vector (as produced by :func:`to_matrix` /
+        :func:`to_vector`).
+
+    Returns
+    -------
+    str
+        ``"float64"`` for any numpy array, ``"exact"`` for a ``flint.fmpq_mat``
+        or a sympy matrix without free symbols, ``"symbolic"`` for a sympy
+        matrix with free symbols.
+
+    Raises
+    ------
+    EntryTypeError
+        If ``value`` is not a native matrix (e.g. a list).
+    """
     if isinstance(value, np.ndarray):
         return "float64"
     if isinstance(value, flint.fmpq_mat):
@@ -507,7 +732,19 @@ def system_of(value: Any) -> str:
 
 
 def entries(value: Any) -> list[Any]:
-    """Row-major list of the entries of a native matrix or vector."""
+    """Return the row-major list of the entries of a native matrix or vector.
+
+    Parameters
+    ----------
+    value : numpy.ndarray, flint.fmpq_mat or sympy.MatrixBase
+        A native matrix or vector.
+
+    Returns
+    -------
+    list
+        Python floats for numpy arrays, ``flint.fmpq`` for ``fmpq_mat``, sympy
+        expressions for sympy matrices.
+    """
     if isinstance(value, np.ndarray):
         return [float(v) for v in value.ravel()]
     if isinstance(value, flint.fmpq_mat):
@@ -516,7 +753,20 @@ def entries(value: Any) -> list[Any]:
 
 
 def as_sympy(value: Any) -> sympy.ImmutableMatrix:
-    """Any native matrix as an immutable sympy matrix (floats become exact dyadics)."""
+    """Return a native matrix as an immutable sympy matrix (floats become exact dyadic rationals).
+
+    Parameters
+    ----------
+    value : numpy.ndarray, flint.fmpq_mat or sympy.MatrixBase
+        A native matrix or vector.  A 1-D numpy array becomes an ``n x 1``
+        column.
+
+    Returns
+    -------
+    sympy.ImmutableMatrix
+        The same matrix with exact entries (``Rational`` for floats and flint
+        rationals).
+    """
     if isinstance(value, sympy.MatrixBase):
         return sympy.ImmutableMatrix(value)
     if isinstance(value, np.ndarray):
@@ -527,11 +777,36 @@ def as_sympy(value: Any) -> sympy.ImmutableMatrix:
 
 
 def to_system(value: Any, system: str, *, name: str = "value") -> Any:
-    """Convert a native matrix or vector to another number system.
+    """Return a native matrix or vector converted to another number system.
 
-    float64 -> exact is exact (dyadic rationals).  exact/symbolic -> float64
-    rounds each entry to the nearest double.  symbolic -> exact needs numeric
-    entries.
+    float64 -> exact is exact (dyadic rationals).  exact -> float64 rounds each
+    entry to (nearly) the nearest double: rationals through ``Fraction``,
+    algebraic numbers through a 20-digit ``sympy.N``.
+
+    Parameters
+    ----------
+    value : numpy.ndarray, flint.fmpq_mat or sympy.MatrixBase
+        A native matrix or vector.
+    system : {"float64", "exact", "symbolic"}
+        The target system; ``value`` is returned unchanged when it is already
+        in it.
+    name : str, default "value"
+        The argument name used as the prefix of error messages.
+
+    Returns
+    -------
+    numpy.ndarray or flint.fmpq_mat or sympy.ImmutableMatrix
+        The converted value.  A 1-D float64 vector becomes an ``n x 1`` column.
+        An exact ``n x 1`` column converted to float64 stays 2-D (shape
+        ``(n, 1)``), not the 1-D float64 vector convention.
+
+    Raises
+    ------
+    EntryTypeError
+        If ``value`` is not a native matrix, or it has free symbols and the
+        target is float64 or exact.
+    InvalidArgumentError
+        If ``system`` is not one of the three systems.
     """
     current = system_of(value)
     if current == system:
@@ -560,8 +835,35 @@ def to_system(value: Any, system: str, *, name: str = "value") -> Any:
 
 
 class Arith:
-    """Matrix operations of one number system, on its native matrices.
+    """Matrix operations (``eye``, ``matmul``, ``block``, ``equal``, ...) of one number system, on native matrices.
 
+    Use :func:`arith` or :func:`arith_of` to get the shared adapter of a system
+    rather than constructing one.
+
+    Parameters
+    ----------
+    system : {"float64", "exact", "symbolic"}
+        The number system whose native matrices the methods create and combine.
+
+    Attributes
+    ----------
+    system : str
+        The number system.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``system`` is not one of the three systems.
+
+    Notes
+    -----
+    Binary operations on two ``fmpq_mat`` or two numpy arrays stay in that
+    type; any other mix is computed on sympy matrices.  ``equal`` is ``==`` on
+    the entries for float64 (so ``0.0 == -0.0``), exact for exact matrices, and
+    ``sympy.simplify(a - b) == 0`` entrywise for symbolic ones.
+
+    Examples
+    --------
     >>> A = arith("exact")
     >>> M = A.matrix([[1, 2], [3, 4]])
     >>> A.equal(A.matmul(M, A.eye(2)), M)
@@ -690,12 +992,44 @@ _ARITH = {s: Arith(s) for s in SYSTEMS}
 
 
 def arith(system: str) -> Arith:
-    """The matrix adapter of a number system."""
+    """Return the shared :class:`Arith` adapter of a number system.
+
+    Parameters
+    ----------
+    system : {"float64", "exact", "symbolic"}
+        The number system.
+
+    Returns
+    -------
+    Arith
+        The adapter (one shared instance per system).
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``system`` is not one of the three systems.
+    """
     if system not in _ARITH:
         raise InvalidArgumentError(f"system: expected one of {', '.join(SYSTEMS)} but found {system!r}")
     return _ARITH[system]
 
 
 def arith_of(value: Any) -> Arith:
-    """The matrix adapter of the system a native matrix belongs to."""
+    """Return ``arith(system_of(value))``: the adapter of the system a native matrix belongs to.
+
+    Parameters
+    ----------
+    value : numpy.ndarray, flint.fmpq_mat or sympy.MatrixBase
+        A native matrix or vector.
+
+    Returns
+    -------
+    Arith
+        The shared adapter of its number system (see :func:`system_of`).
+
+    Raises
+    ------
+    EntryTypeError
+        If ``value`` is not a native matrix.
+    """
     return _ARITH[system_of(value)]

@@ -105,7 +105,17 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (subcommands register themselves here)."""
+    """Return the full ``urnn-sym`` argument parser: ``simulate``, ``prove`` and the plugin subcommands.
+
+    Plugin modules listed in ``_PLUGIN_MODULES`` that exist are imported and
+    their ``add_parser(subparsers)`` registers their subcommand.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A parser whose ``error`` raises a usage error (exit code 2 in
+        :func:`main`) instead of printing the usage and exiting.
+    """
     parser = _Parser(
         prog="urnn-sym",
         description="Exact and formal checks of what unitary (orthogonal) RNNs can express "
@@ -183,7 +193,27 @@ def _plugins() -> list[Callable[[Any], None]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the ``urnn-sym`` command line and return its exit code (0 ok, 1 negative, 2 bad input, 3 unknown).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    int
+        0 success or all proved; 1 a definitive negative answer; 2 bad input
+        or usage, including no subcommand (the help is printed); 3 unknown or
+        inconclusive; 130 on ``KeyboardInterrupt``.
+
+    Notes
+    -----
+    Every :class:`urnn_sym.errors.UrnnSymError` and ``OSError`` is caught and
+    printed as one line on stderr (exit 2); nothing is raised to the caller
+    except ``SystemExit`` from ``--help`` and ``--version``, and exceptions that
+    are not ``UrnnSymError`` / ``OSError`` (e.g. a plain ``ValueError``).
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -20,7 +20,30 @@ __all__ = ["Check", "jsonable"]
 
 
 def jsonable(value: Any) -> Any:
-    """Turn exact numbers into strings (``"3/5"``) and containers into lists/dicts."""
+    """Return ``value`` in a JSON-serialisable form: exact numbers as strings (``"3/5"``), containers as lists/dicts.
+
+    Parameters
+    ----------
+    value : Any
+        The value to convert.  ``bool``, ``None``, ``int``, ``str`` and
+        ``float`` are returned unchanged (so non-finite floats stay non-finite);
+        a ``Fraction`` becomes ``str(value)``; dicts are converted recursively
+        with their keys made strings; lists and tuples become lists; objects
+        with a ``tolist`` method (numpy arrays and scalars, sympy matrices) are
+        converted through it; anything else (sympy numbers, ``flint.fmpq``)
+        becomes ``str(value)``.
+
+    Returns
+    -------
+    Any
+        A value made of dicts, lists, str, int, float, bool and None.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> jsonable({"r": Fraction(3, 5), "v": (1, 0.5)})
+    {'r': '3/5', 'v': [1, 0.5]}
+    """
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):
@@ -38,19 +61,20 @@ def jsonable(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Check:
-    """Outcome of a predicate with the evidence behind it.
+    """Outcome of a predicate with the evidence behind it; ``bool(check)`` is ``check.holds``.
 
     Attributes
     ----------
     holds : bool
-        Whether the predicate holds.
+        Whether the predicate holds (also the truth value of the object).
     method : str
         What decided it, e.g. ``"exact LDL^T over Q"`` or
         ``"float64 SVD with tol=1e-12"`` (float answers always name their tolerance).
     detail : str
-        The measured value or the violated condition, in words.
+        The measured value or the violated condition, in words; default ``""``.
     data : dict
-        Machine-readable measured values.
+        Machine-readable measured values; default empty.  :meth:`to_json`
+        passes it through :func:`jsonable`.
     """
 
     holds: bool

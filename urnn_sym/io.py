@@ -62,7 +62,28 @@ _RNN_KEYS = {"format", "activation", "W", "F", "b", "C", "h0", "symbols", "descr
 
 
 def read_json(path: str | os.PathLike[str], *, what: str = "file") -> Any:
-    """Load a JSON file; missing or malformed files raise :class:`FileFormatError`."""
+    """Return the decoded JSON of a UTF-8 file; missing, unreadable or malformed files raise :class:`FileFormatError`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read.
+    what : str, default "file"
+        What the file is (e.g. ``"RNN file"``), used as the prefix of error messages.
+
+    Returns
+    -------
+    Any
+        The decoded JSON value (dict, list, str, int, float, bool or None).
+
+    Raises
+    ------
+    FileFormatError
+        If the file does not exist, is a directory, cannot be read (permission
+        denied, not UTF-8), or is not valid JSON.  The non-standard constants
+        ``NaN``, ``Infinity`` and ``-Infinity`` are rejected too (their error
+        position is reported as line 1, column 1).
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -108,7 +129,45 @@ def _has_json_float(value: Any) -> bool:
 
 
 def load_rnn(data: Any, *, exact: bool = False, source: str = "rnn") -> RNN:
-    """Build an :class:`RNN` from the decoded JSON of a ``urnn-sym.rnn/1`` document."""
+    """Return the :class:`RNN` described by the decoded JSON of a ``urnn-sym.rnn/1`` document.
+
+    Entry rules are those of the module docstring: string entries are exact
+    (parsed, never evaluated), JSON integers are exact, and any JSON float makes
+    the RNN float64 unless ``exact`` is set.
+
+    Parameters
+    ----------
+    data : dict
+        The decoded document: ``"format"`` (must be ``"urnn-sym.rnn/1"``), the
+        required ``"W"``, ``"F"``, ``"b"``, ``"C"`` and the optional ``"h0"``,
+        ``"activation"`` (default ``"relu"``), ``"symbols"`` (names string
+        entries may use) and ``"description"``; no other keys.
+    exact : bool, default False
+        Convert every JSON float exactly to its dyadic rational, so that the
+        RNN is exact (or symbolic) instead of float64.
+    source : str, default "rnn"
+        Where the document came from (e.g. its path), used as the prefix of
+        error messages.
+
+    Returns
+    -------
+    RNN
+        The model.  Its number system is float64 if some entry is a JSON float
+        (and ``exact`` is False), otherwise inferred from the entries: symbolic
+        only if some entry actually uses a declared symbol, else exact.
+
+    Raises
+    ------
+    FileFormatError
+        If ``data`` is not an object, the format is wrong, a key is unknown or
+        missing, ``"symbols"`` is not a list of identifiers, or a field is not a
+        list (of rows) of numbers / strings.
+    UrnnSymError
+        Any error raised by :class:`RNN` or :func:`urnn_sym.arith.parse_number`
+        (``ShapeError``, ``ParseError``, ``EntryTypeError``,
+        ``InvalidArgumentError``, ...), re-raised as the same class with
+        ``source`` prepended to the message.
+    """
     if not isinstance(data, dict):
         raise FileFormatError(f'{source}: expected a JSON object with "format": "{RNN_FORMAT}"')
     fmt = data.get("format")
@@ -135,15 +194,57 @@ def load_rnn(data: Any, *, exact: bool = False, source: str = "rnn") -> RNN:
 
 
 def read_rnn(path: str | os.PathLike[str], *, exact: bool = False) -> RNN:
-    """Read a ``urnn-sym.rnn/1`` file (see the module docstring for the entry rules)."""
+    """Return the :class:`RNN` stored in a ``urnn-sym.rnn/1`` file (see the module docstring for the entry rules).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; its path is the prefix of error messages.
+    exact : bool, default False
+        Convert every JSON float exactly to its dyadic rational (CLI ``--exact``).
+
+    Returns
+    -------
+    RNN
+        The model (see :func:`load_rnn`).
+
+    Raises
+    ------
+    FileFormatError
+        If the file is missing, unreadable, not JSON or not a valid document.
+    UrnnSymError
+        Any validation error of :func:`load_rnn`, with the path in the message.
+    """
     return load_rnn(read_json(path, what="RNN file"), exact=exact, source=str(path))
 
 
 def read_inputs(path: str | os.PathLike[str], *, exact: bool = False) -> list[list[Any]]:
-    """Read an input sequence: ``urnn-sym.inputs/1`` or a bare list of rows.
+    """Return the input sequence stored in a file: a ``urnn-sym.inputs/1`` document or a bare list of rows.
 
-    Returns T rows of entries (floats, ints, exact sympy numbers); the RNN's
-    number system decides the final conversion in :func:`urnn_sym.simulate`.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; its path is the prefix of error messages.
+    exact : bool, default False
+        Convert every JSON float exactly to a ``Fraction`` (its dyadic value).
+
+    Returns
+    -------
+    list of list
+        T >= 1 rows of entries: floats (or ``Fraction`` when ``exact``), ints,
+        and exact sympy numbers parsed from strings.  Row lengths are not
+        checked here; the RNN's number system decides the final conversion in
+        :func:`urnn_sym.simulate`.
+
+    Raises
+    ------
+    FileFormatError
+        If the file is missing, unreadable or not JSON; an object without
+        ``"format": "urnn-sym.inputs/1"`` or without ``"x"``; ``x`` not a
+        non-empty list of lists; or an entry that is not a number or a string.
+        Other keys of the object are ignored.
+    ParseError
+        If a string entry is not a number (symbols are not allowed in input files).
     """
     data = read_json(path, what="inputs file")
     source = str(path)
@@ -163,8 +264,24 @@ def read_inputs(path: str | os.PathLike[str], *, exact: bool = False) -> list[li
 
 
 def format_number(x: Any) -> Any:
-    """JSON form of one entry: floats stay JSON numbers, exact values become strings.
+    """Return the JSON form of one entry: floats stay JSON numbers, exact values become strings.
 
+    Parameters
+    ----------
+    x : float, int, Fraction, flint.fmpq or sympy expression
+        One entry.  Python and numpy floats become a Python ``float``; flint and
+        Python rationals and integers (including numpy integers) become
+        strings such as ``"3/5"`` or ``"-2"``; anything else becomes
+        ``str(sympy.sympify(x))`` (e.g. ``"sqrt(2)/2"``), which
+        :func:`urnn_sym.arith.parse_number` reads back.
+
+    Returns
+    -------
+    float or str
+        The JSON-ready value.
+
+    Examples
+    --------
     >>> format_number(0.1), format_number(Fraction(3, 5)), format_number(sympy.sqrt(2) / 2)
     (0.1, '3/5', 'sqrt(2)/2')
     """
@@ -191,7 +308,26 @@ def _rows_of(M: Any) -> list[list[Any]]:
 
 
 def dump_rnn(rnn: RNN) -> dict[str, Any]:
-    """The ``urnn-sym.rnn/1`` document of an RNN (exact entries as strings)."""
+    """Return the ``urnn-sym.rnn/1`` document of an RNN (exact entries as strings).
+
+    Parameters
+    ----------
+    rnn : RNN
+        The model to serialise.
+
+    Returns
+    -------
+    dict
+        ``{"format", "activation", "W", "F", "b", "C", "h0"}`` plus
+        ``"symbols"`` (the sorted free symbols) for symbolic RNNs.  float64
+        entries are JSON numbers, exact entries strings (see
+        :func:`format_number`); ``h0`` is always written.
+
+    Notes
+    -----
+    :func:`load_rnn` re-infers the number system, so a symbolic RNN without
+    free symbols (e.g. ``rnn.to_symbolic()`` of an exact RNN) reads back as exact.
+    """
     doc: dict[str, Any] = {"format": RNN_FORMAT, "activation": rnn.activation}
     mats = {"W": rnn._W, "F": rnn._F, "b": rnn._b, "C": rnn._C, "h0": rnn._h0}
     for key, M in mats.items():
@@ -209,7 +345,28 @@ def dump_rnn(rnn: RNN) -> dict[str, Any]:
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temporary file then ``os.replace``)."""
+    """Write ``text`` to ``path`` atomically (UTF-8 temporary file in the same directory, then ``os.replace``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The target file; it is replaced if it exists.
+    text : str
+        The content to write.
+
+    Raises
+    ------
+    FileFormatError
+        If the directory of ``path`` does not exist.
+    OSError
+        If the temporary file cannot be created, written or moved; the
+        temporary file is removed and the target is left untouched.
+
+    Notes
+    -----
+    The temporary file comes from ``tempfile.mkstemp``, so the written file has
+    mode 0600 (owner read/write only), whatever the umask.
+    """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
@@ -226,11 +383,43 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 
 def write_rnn(rnn: RNN, path: str | os.PathLike[str]) -> None:
-    """Write an RNN as ``urnn-sym.rnn/1`` (exact round trip)."""
+    """Write ``dump_rnn(rnn)`` to ``path`` as indented JSON, atomically (exact round trip).
+
+    Parameters
+    ----------
+    rnn : RNN
+        The model to write.
+    path : str or os.PathLike
+        The target file (replaced atomically, see :func:`atomic_write_text`).
+
+    Raises
+    ------
+    FileFormatError
+        If the directory of ``path`` does not exist.
+    OSError
+        If the file cannot be written.
+    """
     atomic_write_text(path, json.dumps(dump_rnn(rnn), indent=1) + "\n")
 
 
 def write_inputs(rows: Iterable[Iterable[Any]], path: str | os.PathLike[str]) -> None:
-    """Write an input sequence as ``urnn-sym.inputs/1``."""
+    """Write an input sequence to ``path`` as a ``urnn-sym.inputs/1`` document, atomically.
+
+    Parameters
+    ----------
+    rows : iterable of iterables
+        The input sequence, one row ``x(k)`` per time step; entries are
+        converted with :func:`format_number` (floats stay numbers, exact values
+        become strings).  Nothing is validated (row lengths, emptiness).
+    path : str or os.PathLike
+        The target file (replaced atomically, see :func:`atomic_write_text`).
+
+    Raises
+    ------
+    FileFormatError
+        If the directory of ``path`` does not exist.
+    OSError
+        If the file cannot be written.
+    """
     doc = {"format": INPUTS_FORMAT, "x": [[format_number(v) for v in row] for row in rows]}
     atomic_write_text(path, json.dumps(doc) + "\n")

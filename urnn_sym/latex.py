@@ -39,13 +39,49 @@ def _as_tex_matrix(M: Any) -> sympy.Matrix:
 
 
 def matrix_latex(name: str, M: Any) -> str:
-    """``name = <matrix>`` in LaTeX (``name`` may itself be LaTeX, e.g. ``D_{W}``)."""
+    """Return ``name = <matrix>`` in LaTeX, the matrix rendered by ``sympy.latex``.
+
+    Parameters
+    ----------
+    name : str
+        The left-hand side, inserted verbatim (it may itself be LaTeX, e.g.
+        ``D_{W}``).
+    M : numpy.ndarray, flint.fmpq_mat or sympy.MatrixBase
+        A native matrix or vector.  Exact and symbolic entries stay exact
+        (``\\frac{1}{2}``); float64 entries are printed as decimals with 6
+        significant digits; a 1-D array is printed as a column.
+
+    Returns
+    -------
+    str
+        The LaTeX source, e.g. ``W = \\left[\\begin{matrix}...\\end{matrix}\\right]``.
+    """
     return f"{name} = {sympy.latex(_as_tex_matrix(M))}"
 
 
 def block_latex(name: str, blocks: list[list[str]]) -> str:
-    """A block matrix of block names, e.g. ``U = [[W, D_{W^*}], [D_W, -W^T]]``.
+    """Return ``name = [blocks]`` as a LaTeX ``bmatrix`` of block names, e.g. ``U = [[W, D_{W^*}], [D_W, -W^T]]``.
 
+    Parameters
+    ----------
+    name : str
+        The left-hand side, inserted verbatim.
+    blocks : list of list of str
+        Rows of LaTeX block names, inserted verbatim and joined with ``&``
+        (columns) and ``\\\\`` (rows); row lengths are not checked.
+
+    Returns
+    -------
+    str
+        The LaTeX source on one line.
+
+    Notes
+    -----
+    Used to display the unitary completion ``U = [[W, D_W*], [D_W, -W^T]]`` of
+    math.md section 2.
+
+    Examples
+    --------
     >>> print(block_latex("U", [["W", "D_{W^*}"], ["D_W", "-W^T"]]))
     U = \\begin{bmatrix} W & D_{W^*} \\\\ D_W & -W^T \\end{bmatrix}
     """

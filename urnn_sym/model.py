@@ -51,21 +51,33 @@ class RNN:
     Parameters
     ----------
     W, F, C : matrix-like
-        Lists of rows, numpy arrays, sympy or flint matrices.
+        Lists of rows, numpy arrays, sympy or flint matrices: ``W`` is n x n,
+        ``F`` is n x d and ``C`` is p x n, with n, d, p >= 1.
     b : vector-like
         Bias, length n.
     h0 : vector-like, optional
         Initial state ``h(-1)``; zero when omitted.
-    activation : {"relu", "sigmoid", "tanh", "identity"}
+    activation : {"relu", "sigmoid", "tanh", "identity"}, default "relu"
+        The componentwise activation ``phi``.
     system : {"float64", "exact", "symbolic"}, optional
         Forced number system; inferred from the entries when omitted (any
         symbol -> symbolic; any exact entry such as ``Fraction``, ``"3/5"`` or
         ``sympy.sqrt(2)``, or all entries integers -> exact; else float64).
         Floats converted to exact keep their exact dyadic value.
 
+    Raises
+    ------
+    InvalidArgumentError
+        If ``activation`` or ``system`` is not one of the allowed names.
+    ShapeError
+        If W is not square, a dimension is 0, or F, C, b, h0 do not match n
+        (the message names the field and the expected and found shapes).
+    EntryTypeError, NonFiniteError, ParseError
+        If an entry cannot be converted (see :func:`urnn_sym.arith.to_matrix`).
+
     Notes
     -----
-    Exact fields are ``flint.fmpq_mat`` when rational and immutable sympy
+    math.md section 1.  Exact fields are ``flint.fmpq_mat`` when rational and immutable sympy
     matrices when some entry is an algebraic irrational; vectors are columns.
     float64 fields are read-only numpy arrays; vectors are 1-D.
 
@@ -246,10 +258,43 @@ class RNN:
 
 
 def to_inputs(xs: Any, d: int, system: str, *, name: str = "xs") -> Any:
-    """Validate and convert an input sequence for an RNN with input dimension d.
+    """Return the input sequence ``xs`` validated and converted for an RNN with input dimension ``d``.
 
-    float64: an array of shape (T, d) or (T, B, d).  exact/symbolic: a list of
-    T native ``d x 1`` columns.  ``T`` must be >= 1.
+    Parameters
+    ----------
+    xs : array-like
+        The input sequence ``x(0), ..., x(T-1)`` with T >= 1.  float64: anything
+        ``numpy.asarray`` turns into a float array of shape (T, d), or (T, B, d)
+        for a batch of B sequences.  exact / symbolic: a list (or numpy / sympy
+        matrix) of T rows of d entries, each converted with
+        :func:`urnn_sym.arith.to_vector`.
+    d : int
+        The input dimension the rows must have (``rnn.d``).
+    system : {"float64", "exact", "symbolic"}
+        The number system to convert to (the RNN's).
+    name : str, default "xs"
+        The argument name used as the prefix of error messages (rows are
+        reported as ``xs[k]``).
+
+    Returns
+    -------
+    numpy.ndarray or list
+        float64: the array, shape (T, d) or (T, B, d).  exact / symbolic: a list
+        of T native ``d x 1`` columns.
+
+    Raises
+    ------
+    EntryTypeError
+        If float64 conversion fails, or for exact / symbolic ``xs`` is a string
+        or has no length; also for unsupported entries.
+    ShapeError
+        If the sequence is empty (T = 0), the array is not 2-D or 3-D, or a row
+        does not have ``d`` entries.
+    NonFiniteError
+        If an entry is NaN or infinite.
+    ParseError, InvalidArgumentError
+        If an exact entry cannot be parsed, or ``system`` is unknown (exact /
+        symbolic path).
     """
     if system == "float64":
         try:
@@ -367,12 +412,13 @@ def simulate(rnn: RNN, xs: Any, *, return_states: bool = False) -> Any:
     Parameters
     ----------
     rnn : RNN
+        The model to run.
     xs : array-like
         float64: shape (T, d), or (T, B, d) for a batch of B sequences (vectorised).
         exact and symbolic: T rows of d entries (converted exactly; symbols are
         allowed for symbolic RNNs).
-    return_states : bool
-        Also return the states ``h(0..T-1)``.
+    return_states : bool, default False
+        Also return the states ``h(0..T-1)``, in the same layout as the outputs.
 
     Returns
     -------
@@ -381,6 +427,21 @@ def simulate(rnn: RNN, xs: Any, *, return_states: bool = False) -> Any:
         arrays of ``Fraction`` (rational RNNs, computed with python-flint) or
         exact sympy numbers (algebraic RNNs).  symbolic: a sympy matrix with T
         rows, ReLU appearing as ``Max(0, .)``.
+
+    Raises
+    ------
+    EntryTypeError
+        If ``rnn`` is not an :class:`RNN`, or ``xs`` cannot be converted.
+    ShapeError, NonFiniteError
+        If ``xs`` is empty, has the wrong shape or non-finite entries (see :func:`to_inputs`).
+    UnsupportedError
+        If an exact RNN has a sigmoid or tanh activation (transcendental values).
+
+    Notes
+    -----
+    The recursion of math.md section 1, ``h(k) = phi(W h(k-1) + F x(k) + b)``,
+    ``y(k) = C h(k)``, ``h(-1) = h0``.  Exact ReLU decides ``z > 0`` exactly
+    (:func:`urnn_sym.arith.exact_sign` for algebraic entries).
 
     Examples
     --------

@@ -100,13 +100,44 @@ def _fflu_pivots(M: flint.fmpq_mat) -> list[flint.fmpq] | None:
 
 
 def ldl_pivots(A: Any, *, name: str = "A") -> tuple[str, list[Any]]:
-    """Exact symmetric elimination ``A = L D L^T``; classify A.
+    """Return the class of A (pd / psd / not psd) and the pivots ``D`` of the exact elimination ``A = L D L^T``.
 
-    Returns ``(kind, pivots)`` with kind ``"pd"`` (all pivots > 0), ``"psd"``
-    (pivots >= 0, zero pivots only with zero columns) or ``"not psd"`` (the
-    pivots computed up to the violation).  Rational matrices use python-flint's
-    fraction-free elimination (C speed); algebraic ones eliminate in sympy.
+    Parameters
+    ----------
+    A : matrix-like
+        A square symmetric matrix with numeric entries (any form accepted by
+        :func:`urnn_sym.arith.to_matrix`).  float64 entries are converted
+        exactly to their dyadic rational values.
+    name : str, default "A"
+        The argument name used as the prefix of error messages.
 
+    Returns
+    -------
+    tuple of (str, list)
+        ``(kind, pivots)`` with kind ``"pd"`` (all pivots > 0), ``"psd"``
+        (pivots >= 0, zero pivots only with zero columns) or ``"not psd"`` (the
+        pivots computed up to and including the violation).  Pivots are
+        ``flint.fmpq`` for rational A and sympy numbers for algebraic A.
+
+    Raises
+    ------
+    ShapeError
+        If ``A`` is not square.
+    InvalidArgumentError
+        If ``A`` is not exactly symmetric.
+    UnsupportedError
+        If ``A`` has free symbols.
+
+    Notes
+    -----
+    math.md section 6.  Rational matrices use python-flint's fraction-free LU
+    (C speed): without row exchanges the pivots are ratios of consecutive
+    leading principal minors.  When a leading minor vanishes, and for algebraic
+    matrices, the elimination runs in Python with exact signs
+    (:func:`urnn_sym.arith.exact_sign`).
+
+    Examples
+    --------
     >>> ldl_pivots([[2, 1], [1, 2]])
     ('pd', [2, 3/2])
     >>> ldl_pivots([[1, 1], [1, 1]])[0], ldl_pivots([[1, 2], [2, 1]])[0]
@@ -164,7 +195,40 @@ def _is_pd(A: Any) -> bool:
 
 
 def is_psd(A: Any, *, name: str = "A") -> bool:
-    """Exact test that a symmetric matrix is positive semidefinite."""
+    """Return whether ``x^T A x >= 0`` for all x, decided exactly for a symmetric matrix.
+
+    Parameters
+    ----------
+    A : matrix-like
+        A square symmetric matrix with numeric entries (float64 entries are
+        taken as their exact dyadic values).
+    name : str, default "A"
+        The argument name used as the prefix of error messages.
+
+    Returns
+    -------
+    bool
+        True when the exact LDL^T elimination of :func:`ldl_pivots` classifies
+        A as ``"pd"`` or ``"psd"``.
+
+    Raises
+    ------
+    ShapeError
+        If ``A`` is not square.
+    InvalidArgumentError
+        If ``A`` is not exactly symmetric.
+    UnsupportedError
+        If ``A`` has free symbols.
+
+    Notes
+    -----
+    math.md section 6.
+
+    Examples
+    --------
+    >>> is_psd([[1, 1], [1, 1]]), is_psd([[1, 2], [2, 1]])
+    (True, False)
+    """
     return ldl_pivots(A, name=name)[0] != "not psd"
 
 
@@ -182,7 +246,23 @@ def _shifted(G: Any, r2: Fraction) -> Any:
 
 @dataclass(frozen=True)
 class NormBounds:
-    """Certified bounds ``lower <= ||W||_2 <= upper``."""
+    """Certified rational bounds ``lower <= ||W||_2 <= upper``, as returned by :func:`spectral_norm_bounds`.
+
+    Parameters
+    ----------
+    lower : fractions.Fraction
+        A certified lower bound on the spectral norm.
+    upper : fractions.Fraction
+        A certified upper bound on the spectral norm.
+    method : str
+        How the bounds were established (e.g. bisection with exact LDL^T PSD
+        tests of ``r^2 I - W^T W``).
+
+    Attributes
+    ----------
+    width : fractions.Fraction
+        ``upper - lower``.
+    """
 
     lower: Fraction
     upper: Fraction
@@ -203,14 +283,44 @@ def _dyadic_down(x: float, bits: int) -> Fraction:
 
 
 def spectral_norm_bounds(W: Any, *, precision: Fraction | float = Fraction(1, 2**30)) -> NormBounds:
-    """Certified rational bounds on ``||W||_2`` no wider than ``precision``.
+    """Return certified rational bounds ``lower <= ||W||_2 <= upper`` with ``upper - lower <= precision``.
 
     ``upper`` is certified by ``upper^2 I - W^T W`` positive definite (exact
     LDL^T), so ``||W||_2 < upper``; ``lower`` by ``lower^2 I - W^T W`` not positive
-    definite, so ``||W||_2 >= lower``.  When the norm is a rational r with small
-    denominator and ``r^2 I - W^T W`` is PSD and singular, both bounds equal r.
-    float64 matrices are bounded exactly as the dyadic rationals they are.
+    definite, so ``||W||_2 >= lower``.  When the norm is a rational r with
+    denominator at most 10^6 near the float64 estimate and ``r^2 I - W^T W`` is
+    PSD and singular, both bounds equal r.  float64 matrices are bounded exactly
+    as the dyadic rationals they are.
 
+    Parameters
+    ----------
+    W : matrix-like
+        A matrix with numeric (rational or real algebraic) entries; it need
+        not be square (the bound uses the Gram matrix ``W^T W``).
+    precision : Fraction or float, default 2**-30
+        The largest allowed width ``upper - lower``; must be > 0.  Converted
+        exactly with :func:`urnn_sym.arith.as_fraction`.
+
+    Returns
+    -------
+    NormBounds
+        The bounds and the method that certified them.  ``W = 0`` gives
+        ``lower = upper = 0``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``precision`` is not positive or not a rational number.
+    UnsupportedError
+        If ``W`` has free symbols.
+
+    Notes
+    -----
+    math.md section 6: bisection between the certified bounds, seeded by a
+    float64 SVD estimate; each step is one exact PSD test.
+
+    Examples
+    --------
     >>> b = spectral_norm_bounds([[1, 1], [0, 1]], precision=Fraction(1, 1000))
     >>> b.lower < Fraction(1618034, 10**6) < b.upper, b.width <= Fraction(1, 1000)
     (True, True)
@@ -259,8 +369,34 @@ def _to_float(M: Any) -> np.ndarray:
 
 
 def spectral_norm_upper_bound(W: Any, *, precision: Fraction | float = Fraction(1, 2**30)) -> Fraction:
-    """A certified rational ``r >= ||W||_2`` with ``r - ||W||_2 <= precision``.
+    """Return a certified rational ``r >= ||W||_2`` with ``r - ||W||_2 <= precision``.
 
+    Parameters
+    ----------
+    W : matrix-like
+        A matrix with numeric (rational or real algebraic) entries; float64
+        entries are taken as their exact dyadic values.
+    precision : Fraction or float, default 2**-30
+        The largest allowed gap ``r - ||W||_2``; must be > 0.
+
+    Returns
+    -------
+    fractions.Fraction
+        ``spectral_norm_bounds(W, precision=precision).upper``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``precision`` is not positive or not a rational number.
+    UnsupportedError
+        If ``W`` has free symbols.
+
+    Notes
+    -----
+    math.md section 6; used for the state bound H of Theorem 1 (section 2).
+
+    Examples
+    --------
     >>> spectral_norm_upper_bound([[0, 2], [0, 0]])
     Fraction(2, 1)
     """
@@ -268,8 +404,35 @@ def spectral_norm_upper_bound(W: Any, *, precision: Fraction | float = Fraction(
 
 
 def sqrt_upper(q: Any, *, precision_bits: int = 40) -> Fraction:
-    """A rational upper bound on ``sqrt(q)`` for rational ``q >= 0``, from ``math.isqrt``.
+    """Return a rational ``r >= sqrt(q)`` with ``r - sqrt(q) < 1 / (den(q) 2^precision_bits)``, from ``math.isqrt``.
 
+    Parameters
+    ----------
+    q : number
+        A rational number ``>= 0`` (anything :func:`urnn_sym.arith.as_fraction`
+        accepts; floats are taken exactly).
+    precision_bits : int, default 40
+        The bound is ``ceil(sqrt(num den 4^bits)) / (den 2^bits)`` for
+        ``q = num / den``; it is exact when ``q`` is the square of a rational.
+        Must be a non-negative integer (not validated: a negative value raises
+        ``TypeError`` from ``math.isqrt``).
+
+    Returns
+    -------
+    fractions.Fraction
+        The upper bound.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``q`` is negative or not rational.
+
+    Notes
+    -----
+    math.md section 6 (row norms from an integer square root).
+
+    Examples
+    --------
     >>> sqrt_upper(Fraction(9, 4)), sqrt_upper(2, precision_bits=4)
     (Fraction(3, 2), Fraction(23, 16))
     """
@@ -285,8 +448,37 @@ def sqrt_upper(q: Any, *, precision_bits: int = 40) -> Fraction:
 
 
 def row_norm_upper_bounds(M: Any, *, precision_bits: int = 40) -> list[Fraction]:
-    """Rational upper bounds on the 2-norm of every row (exact for exact squares).
+    """Return a rational upper bound on ``||M[i, :]||_2`` for every row i (exact for rational squares).
 
+    Parameters
+    ----------
+    M : matrix-like
+        A matrix with numeric (rational or real algebraic) entries; float64
+        entries are taken as their exact dyadic values.
+    precision_bits : int, default 40
+        Passed to :func:`sqrt_upper`: for a rational row the bound exceeds the
+        row norm by less than ``2**-precision_bits``; algebraic rows get a
+        looser (still certified) bound.
+
+    Returns
+    -------
+    list of fractions.Fraction
+        One bound per row, in order.
+
+    Raises
+    ------
+    UnsupportedError
+        If ``M`` has free symbols.
+
+    Notes
+    -----
+    math.md sections 2 and 6: the bounds ``c_i`` on the rows of ``D_W`` that
+    set the bias ``b2_i <= -c_i H`` of the Theorem 1 construction.  For an
+    algebraic squared norm a rational upper bound is first certified with
+    :func:`urnn_sym.arith.exact_sign`.
+
+    Examples
+    --------
     >>> row_norm_upper_bounds([[3, 4], [0, "1/2"]])
     [Fraction(5, 1), Fraction(1, 2)]
     """
@@ -317,7 +509,34 @@ def _algebraic_upper(x: sympy.Expr, bits: int) -> Fraction:
 
 
 def vector_norm_upper_bound(v: Any, *, precision_bits: int = 40) -> Fraction:
-    """Rational upper bound on the 2-norm of a vector."""
+    """Return a rational upper bound on ``||v||_2``.
+
+    Parameters
+    ----------
+    v : vector-like
+        A list or tuple of numbers, or a native vector / matrix (all of its
+        entries are used, row-major); float64 entries are taken as their exact
+        dyadic values.
+    precision_bits : int, default 40
+        Passed to :func:`sqrt_upper` (see :func:`row_norm_upper_bounds`).
+
+    Returns
+    -------
+    fractions.Fraction
+        The upper bound.
+
+    Raises
+    ------
+    UnsupportedError
+        If ``v`` has free symbols (the message names ``M``, not ``v``).
+    ShapeError
+        If ``v`` is empty.
+
+    Examples
+    --------
+    >>> vector_norm_upper_bound([3, 4])
+    Fraction(5, 1)
+    """
     col = to_matrix("v", [[x] for x in (entries(v) if not isinstance(v, (list, tuple)) else v)])
     if system_of(col) == "float64":
         col = to_matrix("v", col, system="exact")
@@ -337,12 +556,46 @@ def _float_tol(name: str, tol: Any, function: str) -> float:
 
 
 def is_contractive(W: Any, *, tol: float | None = None) -> Check:
-    """Whether ``||W||_2 < 1``.
+    """Return whether ``||W||_2 < 1`` (W contractive), with the evidence.
 
     Exact W: decided exactly (``I - W^T W`` positive definite by LDL^T over Q or
     over the algebraic numbers).  float64 W: ``tol`` is required and the answer
     is ``sigma_max(W) <= 1 - tol`` by a float64 SVD, which the result states.
 
+    Parameters
+    ----------
+    W : matrix-like
+        A square matrix.  A numpy array or list of floats is float64; exact
+        entries (ints, ``Fraction``, strings, sympy or flint numbers) are
+        decided exactly.  To decide a float64 matrix exactly, convert it first
+        (:func:`urnn_sym.arith.to_system`).
+    tol : float, optional
+        Required for float64 W, a finite number >= 0: the answer is
+        ``sigma_max(W) <= 1 - tol``.  Note that ``tol=0`` accepts
+        ``sigma_max(W) = 1``.  Ignored for exact W.
+
+    Returns
+    -------
+    Check
+        Truthy when W is contractive; ``method`` names the test, ``detail`` the
+        measured value or the first non-positive pivot, ``data`` the pivots
+        (exact) or ``sigma_max`` and ``tol`` (float64).
+
+    Raises
+    ------
+    ShapeError
+        If ``W`` is not square.
+    InvalidArgumentError
+        If ``W`` is float64 and ``tol`` is missing, negative or not finite.
+    UnsupportedError
+        If ``W`` has free symbols.
+
+    Notes
+    -----
+    math.md section 1 (contractive: ``||W||_2 < 1``) and section 6.
+
+    Examples
+    --------
     >>> is_contractive([[1, 0], [0, 0]]).detail
     '||W||_2 >= 1: I - W^T W is not positive definite (pivot 1 is 0)'
     >>> is_contractive([[0.5]], tol=1e-12).method
@@ -380,8 +633,37 @@ def is_contractive(W: Any, *, tol: float | None = None) -> Check:
 
 
 def is_orthogonal(W: Any, *, tol: float | None = None) -> Check:
-    """Whether ``W^T W = I`` (exactly for exact W; to ``tol`` entrywise for float64).
+    """Return whether ``W^T W = I`` (exactly for exact W; to ``tol`` entrywise for float64), with the evidence.
 
+    Parameters
+    ----------
+    W : matrix-like
+        A square matrix: float64, exact (decided with exact equality) or
+        symbolic (decided with ``sympy.simplify``).
+    tol : float, optional
+        Required for float64 W, a finite number >= 0: the answer is
+        ``max |W^T W - I| <= tol``.  Ignored for exact and symbolic W.
+
+    Returns
+    -------
+    Check
+        Truthy when W is orthogonal.  For symbolic W a False answer only means
+        that ``W^T W - I`` did not simplify to 0 (the detail says so).
+
+    Raises
+    ------
+    ShapeError
+        If ``W`` is not square.
+    InvalidArgumentError
+        If ``W`` is float64 and ``tol`` is missing, negative or not finite.
+
+    Notes
+    -----
+    math.md section 1 (URNN: W orthogonal).  For square W, ``W^T W = I``
+    implies ``W W^T = I``.
+
+    Examples
+    --------
     >>> from fractions import Fraction as Q
     >>> bool(is_orthogonal([[Q(3, 5), Q(-4, 5)], [Q(4, 5), Q(3, 5)]]))
     True

@@ -50,7 +50,24 @@ STATUSES = ("proved", "refuted", "failed", "unknown")
 
 @dataclass(frozen=True)
 class Evidence:
-    """What a check established and how."""
+    """What a check established and how: the return value of every check function.
+
+    Build it with :func:`proved`, :func:`refuted` or :func:`unknown` rather than directly.
+
+    Parameters
+    ----------
+    status : str
+        ``"proved"``, ``"refuted"``, ``"failed"`` or ``"unknown"`` (not validated).
+    method : str
+        What established the status (exact identity, z3 query, certified
+        bound, ...); ``"undecided"`` for unknown results.
+    detail : str, default ""
+        Details in words: the counterexample of a refutation, the reason a
+        check is unknown.
+    data : dict, default empty
+        Machine-readable values; serialised with
+        :func:`urnn_sym.evidence.jsonable` in the JSON report.
+    """
 
     status: str
     method: str
@@ -59,17 +76,62 @@ class Evidence:
 
 
 def proved(method: str, detail: str = "", **data: Any) -> Evidence:
-    """The check holds; ``method`` names what proved it (exact identity, z3, certified bound)."""
+    """Return ``Evidence("proved", method, detail, data)``: the check holds.
+
+    Parameters
+    ----------
+    method : str
+        What proved it (exact identity, z3 query, certified bound); printed on
+        the check's line.
+    detail : str, default ""
+        Optional details in words.
+    **data : Any
+        Machine-readable values to include in the JSON report.
+
+    Returns
+    -------
+    Evidence
+        Evidence with status ``"proved"``.
+    """
     return Evidence("proved", method, detail, data)
 
 
 def refuted(method: str, detail: str, **data: Any) -> Evidence:
-    """The claim is false; ``detail`` gives the counterexample."""
+    """Return ``Evidence("refuted", method, detail, data)``: the claim is false.
+
+    Parameters
+    ----------
+    method : str
+        What refuted it (e.g. exact re-simulation of a distinguishing input).
+    detail : str
+        The counterexample, in words; printed on the check's line.
+    **data : Any
+        Machine-readable values (e.g. the input sequence) for the JSON report.
+
+    Returns
+    -------
+    Evidence
+        Evidence with status ``"refuted"`` (exit code 1).
+    """
     return Evidence("refuted", method, detail, data)
 
 
 def unknown(reason: str, **data: Any) -> Evidence:
-    """The check could not be decided (timeout, hypothesis not met)."""
+    """Return ``Evidence("unknown", "undecided", reason, data)``: the check could not be decided.
+
+    Parameters
+    ----------
+    reason : str
+        Why (timeout, hypothesis not met); becomes the evidence's ``detail``
+        and is printed on the check's line.
+    **data : Any
+        Machine-readable values for the JSON report.
+
+    Returns
+    -------
+    Evidence
+        Evidence with status ``"unknown"`` (exit code 3 unless something failed).
+    """
     return Evidence("unknown", "undecided", reason, data)
 
 
@@ -79,7 +141,30 @@ class CheckFailed(AssertionError):
 
 @dataclass(frozen=True)
 class Outcome:
-    """One executed check."""
+    """One executed check: its identity, status, evidence and running time.
+
+    Parameters
+    ----------
+    script : str
+        Name of the :class:`Script` the check belongs to.
+    name : str
+        Name of the check (its function name with ``_`` replaced by ``-``).
+    title : str
+        The title given to :meth:`Script.check`.
+    status : str
+        ``"proved"``, ``"refuted"``, ``"failed"`` (the check raised an
+        exception other than :class:`CheckFailed`) or ``"unknown"``.
+    method : str
+        What established the status (``"exact check"`` for a raised
+        :class:`CheckFailed`, ``"exception"`` for a failure).
+    detail : str
+        Details in words (counterexample, reason, or ``"Type: message"`` of the
+        exception).
+    seconds : float
+        Wall-clock running time of the check.
+    data : dict, default empty
+        Machine-readable values from the evidence.
+    """
 
     script: str
     name: str
@@ -111,7 +196,21 @@ class Outcome:
 
 
 class Script:
-    """An ordered list of checks belonging to one proof-check script."""
+    """An ordered list of checks belonging to one proof-check script.
+
+    Parameters
+    ----------
+    name : str
+        Short name of the script (its file stem, e.g. ``"model"``), used in
+        every outcome line.
+    title : str
+        One-line description, e.g. ``"math.md section 1: facts about the RNN model"``.
+
+    Attributes
+    ----------
+    checks : list of (str, str, callable)
+        ``(name, title, function)`` of every registered check, in registration order.
+    """
 
     def __init__(self, name: str, title: str) -> None:
         self.name = name
@@ -155,7 +254,18 @@ class Script:
 
 
 def exit_code(outcomes: Iterable[Outcome]) -> int:
-    """0 all proved, 1 something refuted or failed, 3 something unknown."""
+    """Return the exit code of a run: 1 if something was refuted or failed, else 3 if something is unknown, else 0.
+
+    Parameters
+    ----------
+    outcomes : iterable of Outcome
+        The executed checks.  An empty iterable gives 0.
+
+    Returns
+    -------
+    int
+        0, 1 or 3 (see :mod:`urnn_sym.cli`).
+    """
     statuses = {o.status for o in outcomes}
     if statuses & {"refuted", "failed"}:
         return 1
@@ -172,7 +282,24 @@ def summary(outcomes: list[Outcome], seconds: float) -> str:
 
 
 def run_scripts(scripts: list[Script], *, stream: IO[str], as_json: bool = False) -> list[Outcome]:
-    """Run scripts, printing one line per check (or one JSON document at the end)."""
+    """Run scripts in order and return all outcomes, printing one line per check (or one JSON document at the end).
+
+    Parameters
+    ----------
+    scripts : list of Script
+        The scripts to run, in order.
+    stream : text stream
+        Where to print (e.g. ``sys.stdout``): a header per script, one line
+        per check as it finishes and a summary line.
+    as_json : bool, default False
+        Print nothing while running and one ``urnn-sym.proof-report/1`` JSON
+        document (outcomes, summary, exit code) at the end instead.
+
+    Returns
+    -------
+    list of Outcome
+        Every executed check, in order.
+    """
     start = time.perf_counter()
     outcomes: list[Outcome] = []
     for script in scripts:
@@ -194,7 +321,25 @@ def run_scripts(scripts: list[Script], *, stream: IO[str], as_json: bool = False
 
 
 def find_proofs_dir(explicit: str | None = None) -> Path:
-    """Locate ``proofs/``: explicit path, the installed copy, or the source checkout."""
+    """Return the first directory holding ``*.py`` files among: ``explicit``, the installed copy, the source checkout.
+
+    Parameters
+    ----------
+    explicit : str, optional
+        A directory given by the user (CLI ``--proofs-dir``); tried first.  If
+        it has no ``*.py`` files the default locations are still tried.
+
+    Returns
+    -------
+    pathlib.Path
+        ``explicit``, ``urnn_sym/_proofs`` or ``<checkout>/proofs``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If no candidate is a directory containing ``*.py`` files (the message
+        lists the places looked in).
+    """
     candidates = [Path(explicit)] if explicit else []
     here = Path(__file__).resolve().parent
     candidates += [here / "_proofs", here.parent / "proofs"]
@@ -211,7 +356,33 @@ def available(directory: Path) -> list[str]:
 
 
 def load_script(directory: Path, name: str) -> Script:
-    """Import ``directory/name.py`` and return its :class:`Script`."""
+    """Import ``directory/name.py`` and return the one :class:`Script` it defines.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        A proofs directory (see :func:`find_proofs_dir`).
+    name : str
+        The script name: a file stem in ``directory`` not starting with ``_``.
+
+    Returns
+    -------
+    Script
+        The script object found at module level (its checks are registered,
+        not run).
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``name`` is not one of the available scripts (the message lists them).
+    UrnnSymError
+        If the file cannot be loaded, or it defines no or several ``Script`` objects.
+
+    Notes
+    -----
+    Importing executes the script's module-level code; any exception it raises
+    propagates unchanged.
+    """
     names = available(directory)
     if name not in names:
         raise InvalidArgumentError(f"NAME: unknown proof script {name!r} (available: {', '.join(names)}, all)")

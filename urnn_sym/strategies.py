@@ -44,6 +44,7 @@ __all__ = [
     "exact_rationals",
     "input_sequences",
     "orthogonal_matrices",
+    "rational_defect_rnns",
     "rnns",
 ]
 
@@ -58,7 +59,20 @@ def _dims(value: int | st.SearchStrategy[int]) -> st.SearchStrategy[int]:
 
 
 def exact_rationals(max_numerator: int = 9, max_denominator: int = 9) -> st.SearchStrategy[Fraction]:
-    """Small rationals ``a / b`` with ``|a| <= max_numerator``, ``1 <= b <= max_denominator``."""
+    """Return a strategy for small rationals ``a / b`` with ``|a| <= max_numerator``, ``1 <= b <= max_denominator``.
+
+    Parameters
+    ----------
+    max_numerator : int, default 9
+        Largest absolute value of the numerator ``a`` (drawn before reduction).
+    max_denominator : int, default 9
+        Largest denominator ``b`` (drawn before reduction); must be >= 1.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of fractions.Fraction
+        The rationals ``Fraction(a, b)`` (in lowest terms).
+    """
     return st.builds(Fraction, st.integers(-max_numerator, max_numerator), st.integers(1, max_denominator))
 
 
@@ -74,11 +88,37 @@ def contractions(
     system: str = "float64",
     max_norm: float = 0.99,
 ) -> Any:
-    """Square matrices with ``||W||_2 < 1`` (at most ``max_norm`` for float64).
+    """Strategy for square matrices with ``||W||_2 < 1`` (at most ``max_norm`` for float64).
 
-    float64: a random matrix scaled so its SVD norm is a drawn value in
-    ``[0, max_norm]``.  exact: an integer matrix ``A`` divided by an integer
-    ``m > ||A||_F >= ||A||_2``, a ``flint.fmpq_mat``.
+    float64: a random matrix with entries in [-1, 1] scaled so its SVD norm is
+    a drawn value in ``[0, max_norm]`` (up to float64 rounding of the scaling).
+    exact: an integer matrix ``A`` with entries in [-9, 9] divided by an integer
+    ``m > ||A||_F >= ||A||_2``, a ``flint.fmpq_mat``, so the bound is a proof.
+
+    Parameters
+    ----------
+    n : int or SearchStrategy of int, default integers(1, 4)
+        The size (number of states); an int is used as is (not validated).
+    system : {"float64", "exact"}, default "float64"
+        The number system of the drawn matrices.
+    max_norm : float, default 0.99
+        Upper bound on the spectral norm of float64 matrices; must satisfy
+        ``0 < max_norm < 1`` (checked for both systems, used only for float64).
+
+    Returns
+    -------
+    SearchStrategy
+        Read-write float64 ``numpy.ndarray`` or exact ``flint.fmpq_mat`` matrices.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``max_norm`` is not in (0, 1), or ``system`` is not "float64" or
+        "exact" (raised when an example is drawn).
+
+    Notes
+    -----
+    math.md section 1 (contractive: ``||W||_2 < 1``).
     """
     if not 0 < max_norm < 1:
         raise InvalidArgumentError(f"max_norm: expected 0 < max_norm < 1 but found {max_norm}")
@@ -99,11 +139,34 @@ def contractions(
 
 @st.composite
 def orthogonal_matrices(draw: st.DrawFn, n: int | st.SearchStrategy[int] = _STATES, *, system: str = "float64") -> Any:
-    """Orthogonal matrices: Haar float64 (``scipy.stats.ortho_group``) or exact Cayley transforms.
+    """Strategy for orthogonal matrices ``W^T W = I``: Haar float64 (``scipy.stats.ortho_group``) or exact Cayley.
 
     The exact ones are ``(I - K)(I + K)^-1`` with K rational skew-symmetric
-    (``I + K`` is always invertible), optionally times a diagonal of signs so
+    (``I + K`` is always invertible), times a drawn diagonal of signs so
     that reflections appear too.
+
+    Parameters
+    ----------
+    n : int or SearchStrategy of int, default integers(1, 4)
+        The size; an int is used as is.  Size 1 float64 draws ``[[1.0]]`` or
+        ``[[-1.0]]``.
+    system : {"float64", "exact"}, default "float64"
+        float64: Haar-distributed, seeded from a drawn integer, orthogonal up
+        to rounding.  exact: a ``flint.fmpq_mat``, exactly orthogonal.
+
+    Returns
+    -------
+    SearchStrategy
+        float64 ``numpy.ndarray`` or exact ``flint.fmpq_mat`` matrices.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``system`` is not "float64" or "exact" (raised when an example is drawn).
+
+    Notes
+    -----
+    math.md section 2 (rational orthogonal factors by the Cayley transform).
     """
     size = draw(_dims(n))
     if system == "float64":
@@ -155,12 +218,43 @@ def rnns(
     contractive: bool = True,
     zero_h0: bool = False,
 ) -> RNN:
-    """RNNs of a number system (``"float64"``, ``"exact"`` or ``"symbolic"``).
+    """Strategy for :class:`urnn_sym.RNN` values of a number system (``"float64"``, ``"exact"`` or ``"symbolic"``).
 
-    With ``contractive=True`` (default) W is drawn from :func:`contractions`.
     Symbolic RNNs have exact numeric entries except W's diagonal, which holds
-    real symbols ``w0, w1, ...``.  ``activation`` may be a strategy, e.g.
-    ``st.sampled_from(["relu", "sigmoid"])``.
+    real symbols ``w0, w1, ...``.  F, b, C and h0 have entries in [-2, 2]
+    (float64) or are small rationals from :func:`exact_rationals` (exact).
+
+    Parameters
+    ----------
+    n : int or SearchStrategy of int, default integers(1, 4)
+        Number of states.
+    d : int or SearchStrategy of int, default integers(1, 3)
+        Input dimension.
+    p : int or SearchStrategy of int, default integers(1, 3)
+        Output dimension.
+    system : {"float64", "exact", "symbolic"}, default "float64"
+        The number system of the RNN; any value other than "float64" draws
+        exact entries, and :class:`urnn_sym.RNN` rejects unknown names.
+    activation : str or SearchStrategy of str, default "relu"
+        One of "relu", "sigmoid", "tanh", "identity", or a strategy for them,
+        e.g. ``st.sampled_from(["relu", "sigmoid"])``.
+    contractive : bool, default True
+        Draw W from :func:`contractions` (``||W||_2 < 1``); otherwise W has
+        arbitrary entries.  For symbolic RNNs the symbolic diagonal replaces
+        W's diagonal, so W is then not known to be contractive.
+    zero_h0 : bool, default False
+        Leave ``h0`` at its default (zero) instead of drawing it.
+
+    Returns
+    -------
+    SearchStrategy of RNN
+        The RNNs.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``activation`` (or a drawn activation) is unknown, or ``system`` is
+        not one of the three systems (raised when an example is drawn).
     """
     act = draw(activation) if isinstance(activation, st.SearchStrategy) else activation
     if act not in ACTIVATIONS:
@@ -198,11 +292,40 @@ def input_sequences(
     system: str = "float64",
     batch: int | None = None,
 ) -> Any:
-    """Input sequences with ``||x(k)||_norm <= bound`` for every k.
+    """Strategy for input sequences with ``||x(k)||_norm <= bound`` for every k (the set ``X_M`` of math.md section 1).
 
-    float64: an array of shape (T, d) (or (T, batch, d)).  exact: T rows of d
-    ``Fraction`` entries; for the 2-norm each row is scaled so that the bound
-    holds exactly.
+    Parameters
+    ----------
+    d : int
+        Input dimension (entries per row); must be >= 1.
+    bound : number, default 1
+        The bound M on every ``||x(k)||``, meant to be >= 0 (not validated: a
+        negative bound gives ``||x(k)|| <= |bound|``).  float64 uses
+        ``float(bound)``; exact uses ``Fraction(bound)`` exactly.
+    norm : {"inf", "2"}, default "inf"
+        The norm of each ``x(k)``.
+    length : int or SearchStrategy of int, default integers(1, 20)
+        The number of time steps T; must be >= 1.
+    system : {"float64", "exact"}, default "float64"
+        float64: an array; any other value gives exact ``Fraction`` rows (no
+        error for unknown names).
+    batch : int, optional
+        float64 only: draw a batch of this many sequences, shape (T, batch, d).
+        Ignored for exact inputs.
+
+    Returns
+    -------
+    SearchStrategy
+        float64: arrays of shape (T, d) or (T, batch, d) (for the 2-norm the
+        rows are scaled to ``bound * (1 - 1e-12)`` at most, to absorb
+        rounding).  exact: lists of T rows of d ``Fraction`` entries for which
+        the bound holds exactly.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``norm`` is not "2" or "inf" (when an example is drawn), or T < 1
+        or d < 1 (when an example is drawn).
     """
     norm = check_norm(norm)
     T = draw(_dims(length))
@@ -228,3 +351,34 @@ def input_sequences(
                 row = [v / (Fraction(math.isqrt(math.ceil(sq * 10**6)) + 1, 10**3)) for v in row]
         rows.append([v * Mq for v in row])
     return rows
+
+
+@st.composite
+def rational_defect_rnns(
+    draw: st.DrawFn,
+    *,
+    n: int | st.SearchStrategy[int] = _STATES,
+    d: int | st.SearchStrategy[int] = _DIMS,
+    p: int | st.SearchStrategy[int] = _DIMS,
+    unit: int = 0,
+) -> Any:
+    """Exact ReLU RNNs whose W is in the rational-defect family, with the factors of W.
+
+    Draws a :class:`urnn_sym.rational.RationalDefectInstance` (``.rnn``,
+    ``.svd``): ``W = P S Q^T`` with Cayley-transform P, Q and pythagorean
+    singular values, so the unitary completion is exactly rational; ``unit``
+    singular values equal 1.
+
+    Parameters
+    ----------
+    n, d, p : int or strategy
+        States, inputs, outputs.
+    unit : int
+        Number of singular values of W equal to 1 (``||W||_2 = 1`` when > 0).
+    """
+    from .rational import rational_defect_rnn  # lazy: rational imports model and completion
+
+    sizes = [draw(_dims(v)) for v in (n, d, p)]
+    if unit > sizes[0]:
+        raise InvalidArgumentError(f"unit: expected at most n = {sizes[0]} but found {unit}")
+    return rational_defect_rnn(*sizes, seed=draw(st.integers(0, 2**32 - 1)), unit=unit)

@@ -1,0 +1,93 @@
+"""``urnn-sym construct``: the Theorem 1 URNN of an RNN file (registered by :func:`add_parser`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from .cli import EXIT_CODES_HELP, EXIT_OK, UsageError, _formatter
+from .equivalence import construct_urnn
+from .io import atomic_write_text, dump_rnn, read_rnn
+
+__all__ = ["add_parser"]
+
+
+def _cmd_construct(args: argparse.Namespace) -> int:
+    rnn = read_rnn(args.rnn)
+    if rnn.system == "symbolic":
+        raise UsageError("urnn-sym construct: error: the RNN has symbols; substitute numbers first")
+    result = construct_urnn(
+        rnn,
+        args.input_bound,
+        norm=args.norm,
+        minimal=args.minimal,
+        horizon=args.horizon,
+        scaling=args.scaling,
+    )
+    record = result.to_json()
+    if args.output:
+        doc = dump_rnn(result.urnn)
+        doc["description"] = json.dumps({"construction": record, "from": str(args.rnn)})
+        atomic_write_text(args.output, json.dumps(doc, indent=1) + "\n")
+    if args.json:
+        print(json.dumps({**record, "output": args.output}))
+        return EXIT_OK
+    where = f"wrote {args.output}: " if args.output else ""
+    print(
+        f"{where}URNN with {result.urnn.n} states ({rnn.n} + {result.extra_states} extra), {rnn.system}, "
+        f"equivalent on {result.valid_for} for ||x(k)||_{args.norm} <= {args.input_bound}"
+    )
+    print(f"completion: {result.method}")
+    print(f"orthogonal: {result.orthogonal.detail} ({result.orthogonal.method})")
+    print(f"state bound H = {record['H']} on states {result.watched}")
+    if result.scaling is not None:
+        print("scaling L = diag(" + ", ".join(str(v) for v in record["scaling"]) + ")")
+    if not args.output:
+        print(json.dumps(dump_rnn(result.urnn)))
+    return EXIT_OK
+
+
+def _horizon(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1 but found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1 but found {value}")
+    return value
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``construct``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        From :func:`urnn_sym.cli.build_parser`.
+    """
+    p = subparsers.add_parser(
+        "construct",
+        help="Theorem 1: the equivalent URNN (orthogonal W) of a contractive ReLU RNN",
+        description="Write a URNN (orthogonal recurrence, 2n states; fewer with --minimal) whose\n"
+        "outputs equal the RNN's on every input sequence with ||x(k)||_norm <= M.\n"
+        "The URNN file is in the number system of the input: float64 stays float64,\n"
+        "exact stays exact (U exactly orthogonal; exit 2 with the reason when the\n"
+        "defect operators are irrational and n > 2).",
+        epilog="examples:\n"
+        "  urnn-sym construct examples/rnn_exact.json --input-bound 1 -o urnn.json\n"
+        "  urnn-sym construct rnn.json --input-bound 1/2 --norm inf --json\n"
+        "  urnn-sym construct rnn.json --input-bound 1 --horizon 100 --minimal -o urnn.json\n\n" + EXIT_CODES_HELP,
+        formatter_class=_formatter,
+    )
+    p.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file (ReLU)")
+    p.add_argument(
+        "--input-bound", required=True, metavar="M", help="bound on ||x(k)|| (exact text such as 1/2 is kept exact)"
+    )
+    p.add_argument("--norm", choices=["2", "inf"], default="2", help="input norm of the bound (default 2)")
+    p.add_argument("--minimal", action="store_true", help="minimal completion: n + rank(I - W^T W) states")
+    p.add_argument("--horizon", type=_horizon, metavar="T", help="equivalence for the first T steps (||W||_2 <= 1)")
+    p.add_argument("--scaling", choices=["auto"], help="search a positive diagonal L with ||L W L^-1||_2 < 1")
+    p.add_argument("-o", "--output", metavar="OUT.json", help="write the URNN as urnn-sym.rnn/1 (else print it)")
+    p.add_argument("--json", action="store_true", help="print the construction record as JSON")
+    p.set_defaults(func=_cmd_construct)

@@ -1,0 +1,206 @@
+"""``urnn-sym witness``, ``urnn-sym refute`` and ``urnn-sym recheck``.
+
+* ``witness KIND ...`` writes a witness network; each kind is one entry of
+  :data:`WITNESS_KINDS` (a function that adds its arguments and a builder).
+* ``refute RNN CANDIDATE --input-bound M`` searches for an input on which the
+  outputs differ (:func:`urnn_sym.distinguish.distinguishing_input`).
+* ``recheck REFUTATION`` re-simulates a refutation document independently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .cli import EXIT_CODES_HELP, EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, _formatter
+from .distinguish import distinguishing_input
+from .io import atomic_write_text, dump_rnn, read_json, read_rnn
+from .model import RNN
+from .refutation import Refutation, recheck
+from .witnesses import lower_bound_witness
+
+__all__ = ["WITNESS_KINDS", "WitnessKind", "add_parser"]
+
+
+@dataclass(frozen=True)
+class WitnessKind:
+    """One ``urnn-sym witness KIND``: help text, its arguments, and the builder.
+
+    Attributes
+    ----------
+    help : str
+        One line for ``urnn-sym witness --help``.
+    description : str
+        The description of ``urnn-sym witness KIND --help``.
+    add_arguments : callable
+        Adds the kind's arguments to its parser.
+    build : callable
+        Builds the witness RNN from the parsed arguments.
+    """
+
+    help: str
+    description: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    build: Callable[[argparse.Namespace], RNN]
+
+
+def _n_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("n", metavar="N", type=_positive_int, help="number of states (= input and output dimension)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer but found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer but found {value}")
+    return value
+
+
+WITNESS_KINDS: dict[str, WitnessKind] = {
+    "lower-bound": WitnessKind(
+        help="Theorem 2 witness: W = 0, F = I, b = 0, C = I (y(k) = relu(x(k)))",
+        description="Write the memoryless ReLU RNN y(k) = relu(x(k)) with N states (exact).\n"
+        "Every URNN equivalent to it on a ball of inputs has at least 2N states\n"
+        "(Theorem 2, math.md section 3).",
+        add_arguments=_n_argument,
+        build=lambda args: lower_bound_witness(args.n),
+    ),
+}
+
+
+def _cmd_witness(args: argparse.Namespace) -> int:
+    rnn = WITNESS_KINDS[args.kind].build(args)
+    text = json.dumps(dump_rnn(rnn), indent=1) + "\n"
+    if args.output:
+        atomic_write_text(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _print_refutation(ref: Refutation) -> None:
+    print(ref.summary())
+    if ref.status != "refuted" or ref.xs is None:
+        for item in ref.tried:
+            print(f"  tried: {item}")
+        return
+    print(f"  input bound: ||x(k)||_{ref.norm} <= {ref.input_bound}  (re-simulated exactly)")
+    rows = [("x", ref.xs), ("y rnn", ref.ys_rnn or []), ("y candidate", ref.ys_candidate or [])]
+    for k in range(len(ref.xs)):
+        mark = "  <- differ" if k == ref.time_step else ""
+        cells = "   ".join(f"{label}({k}) = [{', '.join(str(v) for v in rows_[k])}]" for label, rows_ in rows)
+        print(f"  {cells}{mark}")
+    print(f"  {ref.reason}")
+
+
+def _cmd_refute(args: argparse.Namespace) -> int:
+    rnn = read_rnn(args.rnn, exact=args.exact)
+    candidate = read_rnn(args.candidate, exact=args.exact)
+    ref = distinguishing_input(
+        rnn, candidate, input_bound=args.input_bound, norm=args.norm, horizon=args.horizon, seed=args.seed
+    )
+    doc = json.dumps(ref.to_json(), indent=1) + "\n"
+    if args.output:
+        atomic_write_text(args.output, doc)
+    if args.json:
+        sys.stdout.write(doc)
+    else:
+        _print_refutation(ref)
+    return EXIT_OK if ref else EXIT_UNKNOWN
+
+
+def _cmd_recheck(args: argparse.Namespace) -> int:
+    ref = Refutation.from_json(read_json(args.refutation, what="refutation file"), source=str(args.refutation))
+    if (args.rnn is None) != (args.candidate is None):
+        raise UsageError("urnn-sym recheck: error: give both RNN.json and CANDIDATE.json, or neither")
+    rnn = read_rnn(args.rnn, exact=True) if args.rnn else None
+    candidate = read_rnn(args.candidate, exact=True) if args.candidate else None
+    if ref.status != "refuted":
+        print(f"nothing to recheck: the document is {ref.status} ({ref.reason})")
+        return EXIT_UNKNOWN
+    check = recheck(ref, rnn, candidate)
+    print(f"{'confirmed' if check else 'NOT confirmed'}: {check.detail} [{check.method}]")
+    return EXIT_OK if check else EXIT_NEGATIVE
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``witness``, ``refute`` and ``recheck``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers
+        The ``urnn-sym`` subcommand registry.
+    """
+    wit = subparsers.add_parser(
+        "witness",
+        help="write a witness network of a lower-bound theorem",
+        description="Write a witness RNN as an urnn-sym.rnn/1 file (stdout unless -o).",
+        epilog="examples:\n  urnn-sym witness lower-bound 3\n  urnn-sym witness lower-bound 2 -o witness2.json\n\n"
+        + EXIT_CODES_HELP,
+        formatter_class=_formatter,
+    )
+    kinds = wit.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=type(wit))
+    for name, kind in WITNESS_KINDS.items():
+        sub = kinds.add_parser(
+            name,
+            help=kind.help,
+            description=kind.description,
+            epilog=f"example:\n  urnn-sym witness {name} 2 -o witness.json\n\n" + EXIT_CODES_HELP,
+            formatter_class=_formatter,
+        )
+        kind.add_arguments(sub)
+        sub.add_argument("-o", "--output", metavar="FILE", help="write the file atomically instead of stdout")
+        sub.set_defaults(func=_cmd_witness)
+
+    ref = subparsers.add_parser(
+        "refute",
+        help="find an input on which two RNNs' outputs differ (certified exactly)",
+        description="Search for an input sequence with ||x(k)|| <= M on which the outputs of RNN and\n"
+        "CANDIDATE differ.  ReLU pairs: exact linearisation at generic points (math.md\n"
+        "section 3), then a bounded z3 search when available; sigmoid/tanh pairs: the\n"
+        "smooth route.  A found input is re-simulated exactly before it is printed.",
+        epilog="examples:\n"
+        "  urnn-sym witness lower-bound 2 -o w.json\n"
+        "  urnn-sym refute w.json candidate.json --input-bound 1\n"
+        "  urnn-sym refute w.json candidate.json --input-bound 1/2 --norm 2 --json -o ref.json\n\n"
+        "exit codes:\n"
+        "  0  the networks differ: certified input and both output sequences printed\n"
+        "  2  bad input or usage (one-line message on stderr)\n"
+        "  3  no distinguishing input found (what was tried is printed)",
+        formatter_class=_formatter,
+    )
+    ref.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file")
+    ref.add_argument("candidate", metavar="CANDIDATE.json", help="an urnn-sym.rnn/1 file with the same d and p")
+    ref.add_argument("--input-bound", required=True, metavar="M", help='bound on ||x(k)||, e.g. 1, "1/2", 0.25')
+    ref.add_argument("--norm", choices=("inf", "2"), default="inf", help="input norm (default: inf)")
+    ref.add_argument("--horizon", type=int, default=2, metavar="T", help="longest input of the constructive route")
+    ref.add_argument("--seed", type=int, default=0, help="seed of the generic points (default 0)")
+    ref.add_argument("--exact", action="store_true", help="read float entries as exact dyadic rationals")
+    ref.add_argument("--json", action="store_true", help="print the urnn-sym.refutation/1 document")
+    ref.add_argument("-o", "--output", metavar="FILE", help="also write the refutation document atomically")
+    ref.set_defaults(func=_cmd_refute)
+
+    chk = subparsers.add_parser(
+        "recheck",
+        help="independently re-check a refutation document",
+        description="Re-simulate the input of an urnn-sym.refutation/1 document exactly (ball\n"
+        "arithmetic for sigmoid/tanh), using the networks embedded in it or the\n"
+        "given files, and confirm that the input is inside the bound and the outputs differ.",
+        epilog="examples:\n  urnn-sym recheck ref.json\n  urnn-sym recheck ref.json w.json candidate.json\n\n"
+        "exit codes:\n"
+        "  0  confirmed\n"
+        "  1  not confirmed (the outputs agree, the input leaves the bound, or records differ)\n"
+        "  2  bad input or usage\n"
+        "  3  the document is inconclusive: nothing to recheck",
+        formatter_class=_formatter,
+    )
+    chk.add_argument("refutation", metavar="REFUTATION.json", help="written by urnn-sym refute --json / -o")
+    chk.add_argument("rnn", metavar="RNN.json", nargs="?", help="check against this RNN instead of the embedded one")
+    chk.add_argument("candidate", metavar="CANDIDATE.json", nargs="?", help="and this candidate")
+    chk.set_defaults(func=_cmd_recheck)

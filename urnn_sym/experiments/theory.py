@@ -1,0 +1,195 @@
+"""The link to Theorem 1: a trained contractive RNN with n units is a URNN with 2n units.
+
+For every trained RNN that is contractive (``||W||_2 < 1``, possibly after a
+positive diagonal rescaling, which is an exact equivalence for ReLU RNNs) and for
+every true system, the experiment builds Theorem 1's URNN (math.md section 2) and
+simulates both on the experiment's input; the outputs agree up to float64
+rounding.  This is why twice the hidden units are always enough for a URNN.
+
+The construction here is float64 only and lives in one function,
+:func:`theorem1_urnn_float`, so that it can be swapped for the package's
+certified ``construct_urnn`` once that exists.
+
+Examples
+--------
+>>> from urnn_sym import RNN
+>>> rnn = RNN([[0.5, 0.1], [0.0, 0.3]], [[1.0], [-1.0]], [0.1, 0.2], [[1.0, 2.0]])
+>>> urnn = theorem1_urnn_float(rnn, input_bound=1.0)
+>>> urnn.n, bool(np.allclose(urnn.W.T @ urnn.W, np.eye(4)))
+(4, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import NotContractiveError
+from ..model import RNN, simulate
+
+__all__ = ["Theorem1Check", "check_theorem1", "diagonal_scaling", "theorem1_urnn_float"]
+
+
+def theorem1_urnn_float(rnn: RNN, input_bound: float) -> RNN:
+    """Theorem 1's URNN with 2n states for a contractive float64 ReLU RNN with n states.
+
+    ``U = [[W, D*], [D, -W^T]]`` with ``D = Q sqrt(I - S^2) Q^T`` and
+    ``D* = P sqrt(I - S^2) P^T`` for ``W = P S Q^T``; ``F_u = [F; 0]``,
+    ``b_u = [b; -c H]``, ``C_u = [C, 0]``, ``h0_u = [h0; 0]``, where ``c_i`` is the
+    2-norm of row i of ``D`` and
+    ``H = max(||h0||, (||F||_2 M + ||b||) / (1 - ||W||_2))`` bounds every state.
+
+    Parameters
+    ----------
+    rnn : RNN
+        A float64 ReLU RNN with ``||W||_2 < 1``.
+    input_bound : float
+        ``M``: the construction is equivalent on inputs with ``||x(k)||_2 <= M``.
+
+    Returns
+    -------
+    RNN
+        The URNN (float64, ``W`` orthogonal up to rounding).
+
+    Raises
+    ------
+    NotContractiveError
+        If ``||W||_2 >= 1``.
+
+    Notes
+    -----
+    math.md section 2 (defect operators and the intertwining ``W D = D* W``).
+    Float64 only: the bound H and the defect operators are rounded, which is
+    harmless in practice but not a certificate.
+    """
+    W, F, b, C, h0 = (np.asarray(a, float) for a in (rnn.W, rnn.F, rnn.b, rnn.C, rnn.h0))
+    P, s, Qt = np.linalg.svd(W)
+    if s[0] >= 1.0:
+        raise NotContractiveError(f"W: Theorem 1 needs ||W||_2 < 1 but found ||W||_2 = {s[0]!r}")
+    root = np.sqrt(1.0 - s**2)
+    D = (Qt.T * root) @ Qt
+    D_star = (P * root) @ P.T
+    H = max(np.linalg.norm(h0), (np.linalg.norm(F, 2) * input_bound + np.linalg.norm(b)) / (1.0 - s[0]))
+    n = W.shape[0]
+    U = np.block([[W, D_star], [D, -W.T]])
+    F_u = np.vstack([F, np.zeros_like(F)])
+    b_u = np.concatenate([b, -np.linalg.norm(D, axis=1) * H])
+    C_u = np.hstack([C, np.zeros((C.shape[0], n))])
+    return RNN(U, F_u, b_u, C_u, np.concatenate([h0, np.zeros(n)]), activation="relu", system="float64")
+
+
+def diagonal_scaling(W: np.ndarray) -> np.ndarray:
+    """Positive diagonal ``l`` that (locally) minimises ``||diag(l) W diag(l)^-1||_2``.
+
+    ReLU commutes with positive diagonal scalings, so ``(L W L^-1, L F, L b, C L^-1,
+    L h0)`` is an exact equivalent of a ReLU RNN (math.md section 1); when the scaled
+    ``W`` is contractive, Theorem 1 applies to it.
+
+    Parameters
+    ----------
+    W : numpy.ndarray
+        Square matrix.
+
+    Returns
+    -------
+    numpy.ndarray
+        The diagonal ``l`` (normalised to geometric mean 1).
+    """
+    from scipy.optimize import minimize
+
+    W = np.asarray(W, float)
+
+    def norm(u: np.ndarray) -> float:
+        return float(np.linalg.norm(np.exp(u)[:, None] * W * np.exp(-u)[None, :], 2))
+
+    u = minimize(norm, np.zeros(W.shape[0]), method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12}).x
+    return np.exp(u - u.mean())
+
+
+@dataclass(frozen=True)
+class Theorem1Check:
+    """Result of comparing a ReLU RNN with its Theorem-1 URNN.
+
+    Parameters
+    ----------
+    w_norm : float
+        ``||W||_2`` of the RNN.
+    scaled_norm : float
+        ``||L W L^-1||_2`` after the diagonal scaling of :func:`diagonal_scaling`
+        (equal to ``w_norm`` when no scaling was needed).
+    method : str
+        ``"direct"`` (``||W|| < 1``), ``"diagonal scaling"`` (Theorem 1 applied to the
+        scaled RNN) or ``"not contractive"`` (then the other fields are NaN).
+    max_abs_diff : float
+        ``max |y_rnn(k) - y_urnn(k)|`` over the compared steps and outputs.
+    max_output : float
+        ``max |y_rnn(k)|`` over the same steps, for scale.
+    orthogonality : float
+        ``max |U^T U - I|`` of the URNN.
+    """
+
+    w_norm: float
+    scaled_norm: float
+    method: str
+    max_abs_diff: float
+    max_output: float
+    orthogonality: float
+
+    @property
+    def contractive(self) -> bool:
+        """Whether Theorem 1 applied (directly or after diagonal scaling)."""
+        return self.method != "not contractive"
+
+
+def check_theorem1(rnn: RNN, x: np.ndarray, start: int = 0) -> Theorem1Check:
+    """Simulate ``rnn`` and its Theorem-1 URNN on ``x`` and compare outputs from step ``start``.
+
+    When ``||W||_2 >= 1`` the RNN is first rescaled by :func:`diagonal_scaling`;
+    if that does not make it contractive, nothing is built.  The input bound ``M``
+    is the largest ``||x(k)||_2`` over the whole input fed (the warm-up steps before
+    ``start`` drive the state too).
+
+    Parameters
+    ----------
+    rnn : RNN
+        A float64 ReLU RNN.
+    x : numpy.ndarray
+        Input, shape (T, d).
+    start : int
+        First compared step (e.g. the first test step).
+
+    Returns
+    -------
+    Theorem1Check
+    """
+    x = np.asarray(x, float)
+    W = np.asarray(rnn.W, float)
+    w_norm = float(np.linalg.norm(W, 2))
+    method, target = "direct", rnn
+    if w_norm >= 1.0:
+        scale = diagonal_scaling(W)
+        target = RNN(
+            scale[:, None] * W / scale[None, :],
+            scale[:, None] * np.asarray(rnn.F, float),
+            scale * np.asarray(rnn.b, float),
+            np.asarray(rnn.C, float) / scale[None, :],
+            scale * np.asarray(rnn.h0, float),
+            system="float64",
+        )
+        method = "diagonal scaling"
+    scaled_norm = float(np.linalg.norm(np.asarray(target.W, float), 2))
+    if scaled_norm >= 1.0:
+        nan = float("nan")
+        return Theorem1Check(w_norm, scaled_norm, "not contractive", nan, nan, nan)
+    urnn = theorem1_urnn_float(target, float(np.linalg.norm(x, axis=1).max()))
+    U = np.asarray(urnn.W, float)
+    y, y_u = simulate(rnn, x)[start:], simulate(urnn, x)[start:]
+    return Theorem1Check(
+        w_norm,
+        scaled_norm,
+        method,
+        float(np.abs(y - y_u).max()),
+        float(np.abs(y).max()),
+        float(np.abs(U.T @ U - np.eye(U.shape[0])).max()),
+    )
