@@ -241,33 +241,13 @@ def ball_outputs(rnn: RNN, xs: Sequence[Sequence[Any]], *, precision: int = 256)
 
     Notes
     -----
-    Parameters are taken as exact rationals (floats: their dyadic values); each
-    arithmetic step widens the balls so the true output lies inside.
+    The one ball simulator of the package is :func:`urnn_sym.smooth.simulate_ball`;
+    this is its outputs-only form, imported lazily because ``smooth`` builds on
+    this module.
     """
-    if not rnn.is_rational and rnn.system != "float64":
-        raise UnsupportedError("rnn: ball simulation needs rational (or float64) parameters")
-    exact = rnn.to_exact()
-    old = flint.ctx.prec
-    flint.ctx.prec = precision
-    try:
-        mats = {k: flint.arb_mat(getattr(exact, k)) for k in ("W", "F", "b", "C", "h0")}
-        act = {
-            "relu": lambda z: z if z > 0 else (flint.arb(0) if z < 0 else flint.arb(0).union(z)),
-            "identity": lambda z: z,
-            "sigmoid": lambda z: 1 / (1 + (-z).exp()),
-            "tanh": lambda z: z.tanh(),
-        }[rnn.activation]
-        h = mats["h0"]
-        out = []
-        for row in exact_rows(xs):
-            x = flint.arb_mat([[flint.arb(flint.fmpq(v.numerator, v.denominator))] for v in row])
-            z = mats["W"] * h + mats["F"] * x + mats["b"]
-            h = flint.arb_mat([[act(z[i, 0])] for i in range(z.nrows())])
-            y = mats["C"] * h
-            out.append([y[i, 0] for i in range(y.nrows())])
-        return out
-    finally:
-        flint.ctx.prec = old
+    from .smooth import simulate_ball
+
+    return simulate_ball(rnn, xs, precision=precision)
 
 
 def input_within_bound(xs: Sequence[Sequence[Fraction]], input_bound: Fraction, norm: str) -> bool:
