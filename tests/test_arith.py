@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from urnn_sym.arith import (
+    arb_enclosure,
     arith,
     as_fraction,
     as_sympy,
@@ -21,8 +22,16 @@ from urnn_sym.arith import (
     to_matrix,
     to_system,
     to_vector,
+    working_precision,
 )
-from urnn_sym.errors import EntryTypeError, NonFiniteError, ParseError, ShapeError
+from urnn_sym.errors import (
+    EntryTypeError,
+    InvalidArgumentError,
+    NonFiniteError,
+    ParseError,
+    ShapeError,
+    UnsupportedError,
+)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -145,3 +154,41 @@ def test_to_system_round_trip() -> None:
     E = to_system(A, "exact")
     assert np.array_equal(to_system(E, "float64"), A)
     assert as_sympy(E)[0, 0] == sympy.Rational(Fraction(0.1))
+
+
+def test_float64_string_entries_are_parsed_exactly_then_rounded() -> None:
+    M = to_matrix("W", [["3/5", "sqrt(2)/2"]], system="float64")
+    assert M.tolist() == [[0.6, 2**0.5 / 2]]
+    with pytest.raises(ParseError, match=r"W\[0, 1\]: cannot parse"):
+        to_matrix("W", [["1", "1/x"]], system="float64")
+
+
+def test_fraction_with_numpy_integer_parts_is_exact() -> None:
+    v = to_vector("b", [Fraction(np.int64(1), 2), Fraction(np.int32(-3))], system="exact")
+    assert [v[i, 0] for i in range(2)] == [flint.fmpq(1, 2), flint.fmpq(-3)]
+
+
+@pytest.mark.parametrize(
+    ("expr", "sign"),
+    [
+        (sympy.sqrt(10**12 + 1) - 10**6, 1),  # 5e-7: needs more than double precision
+        (10**6 + sympy.Rational(1, 2 * 10**6) - sympy.sqrt(10**12 + 1), 1),  # about 1.2e-19
+        (sympy.sqrt(2) + sympy.sqrt(3) - sympy.sqrt(5 + 2 * sympy.sqrt(6)), 0),
+        (sympy.cos(sympy.pi / 5) - (1 + sympy.sqrt(5)) / 4, 0),
+        (sympy.Rational(1, 3) ** sympy.Rational(-3, 2) - sympy.sqrt(27), 0),
+        (sympy.root(3, 5) - sympy.Rational(124573, 100000), 1),
+    ],
+)
+def test_exact_sign_hard_cases(expr, sign) -> None:
+    assert exact_sign(expr) == sign
+
+
+def test_arb_enclosure_is_rigorous_and_rejects_complex_roots() -> None:
+    with working_precision(80):
+        ball = arb_enclosure(sympy.sqrt(2) * sympy.pi - sympy.Rational(1, 3))
+    assert ball.overlaps(flint.arb(2).sqrt() * flint.arb.pi() - flint.arb(1) / 3)
+    assert ball.rad() < flint.arb(2) ** -70
+    with pytest.raises(InvalidArgumentError, match="not real"):
+        arb_enclosure(sympy.Pow(-2, sympy.Rational(1, 3), evaluate=False))
+    with pytest.raises(UnsupportedError, match="cannot enclose"):
+        arb_enclosure(sympy.gamma(sympy.Rational(1, 3)))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 from urnn_sym import RNN, simulate
 from urnn_sym.errors import FileFormatError, ParseError, ShapeError
-from urnn_sym.io import dump_rnn, load_rnn, read_inputs, read_rnn, write_inputs, write_rnn
+from urnn_sym.io import atomic_write_text, dump_rnn, load_rnn, read_inputs, read_rnn, write_inputs, write_rnn
 from urnn_sym.strategies import rnns
 
 pytestmark = pytest.mark.timeout(120)
@@ -145,3 +147,17 @@ def test_dump_exact_strings_simulate() -> None:
     rnn = load_rnn(_doc(W=[["1/3"]]))
     assert dump_rnn(rnn)["W"] == [["1/3"]]
     assert simulate(rnn, [[1], [1]])[:, 0].tolist() == [Fraction(1), Fraction(4, 3)]
+
+
+def test_atomic_write_permissions(tmp_path) -> None:
+    mask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.json"
+        atomic_write_text(new, "{}")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+        new.chmod(0o600)
+        atomic_write_text(new, "[]")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o600 and new.read_text() == "[]"
+    finally:
+        os.umask(mask)
+    assert [p.name for p in tmp_path.iterdir()] == ["new.json"]

@@ -170,3 +170,9 @@ def test_is_orthogonal_symbolic_and_bad() -> None:
 def test_exact_contraction_strategy(W: object) -> None:
     assert is_contractive(W)
     assert spectral_norm_upper_bound(W, precision=Q(1, 2**10)) < 1 + Q(1, 2**10)
+
+
+def test_float_is_contractive_is_strict_at_tol_zero() -> None:
+    assert not is_contractive(np.array([[1.0, 0.0], [0.0, 0.5]]), tol=0).holds
+    assert is_contractive(np.array([[np.nextafter(1.0, 0.0)]]), tol=0).holds
+    assert not is_contractive(np.array([[0.75]]), tol=0.25).holds

@@ -36,7 +36,8 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any
 
@@ -44,11 +45,12 @@ import flint
 import numpy as np
 import sympy
 
-from .errors import EntryTypeError, InvalidArgumentError, NonFiniteError, ParseError, ShapeError
+from .errors import EntryTypeError, InvalidArgumentError, NonFiniteError, ParseError, ShapeError, UnsupportedError
 
 __all__ = [
     "SYSTEMS",
     "Arith",
+    "arb_enclosure",
     "arith",
     "arith_of",
     "as_fraction",
@@ -63,6 +65,7 @@ __all__ = [
     "to_matrix",
     "to_system",
     "to_vector",
+    "working_precision",
 ]
 
 SYSTEMS = ("float64", "exact", "symbolic")
@@ -271,15 +274,18 @@ def exact_sign(value: Any) -> int:
     Raises
     ------
     InvalidArgumentError
-        If ``value`` has free symbols.
+        If ``value`` has free symbols or is not real.
+    UnsupportedError
+        If ``value`` is nonzero but 65536 bits do not decide its sign, or it
+        contains an operation :func:`arb_enclosure` cannot evaluate.
 
     Notes
     -----
     Python and flint rationals are compared with 0 directly; sympy rationals
     through ``sympy.sign``.  For algebraic numbers zero is decided by the
     minimal polynomial (``x`` is zero iff its minimal polynomial is ``t``), and
-    a nonzero sign by a ball built around a ``sympy.N`` decimal evaluation,
-    with the digits doubled (30, 60, 120, ...) until the ball excludes 0.  A
+    a nonzero sign by a rigorous ball enclosure (:func:`arb_enclosure`), with
+    the precision doubled (64, 128, 256, ... bits) until the ball excludes 0.  A
     transcendental number (e.g. ``pi - 3``) is not supported: sympy's
     ``minimal_polynomial`` raises ``NotAlgebraic``.
 
@@ -298,14 +304,132 @@ def exact_sign(value: Any) -> int:
     t = sympy.Dummy("t")
     if sympy.minimal_polynomial(expr, t) == t:
         return 0
-    prec = 30
-    while True:
-        ball = flint.arb(str(sympy.N(expr, prec + 10)), 10 ** (-prec))
+    bits = 64
+    while bits <= _MAX_SIGN_BITS:
+        with working_precision(bits):
+            try:
+                ball = arb_enclosure(expr)
+            except _Straddles:
+                ball = flint.arb(0, 1)
         if ball > 0:
             return 1
         if ball < 0:
             return -1
-        prec *= 2
+        bits *= 2
+    raise UnsupportedError(f"sign of {expr}: not decided at {_MAX_SIGN_BITS} bits although it is not zero")
+
+
+@contextmanager
+def working_precision(bits: int) -> Iterator[int]:
+    """Set python-flint's global working precision to ``bits`` inside the block, then restore it.
+
+    Parameters
+    ----------
+    bits : int
+        Working precision, at least 16.
+
+    Examples
+    --------
+    >>> with working_precision(200):
+    ...     flint.ctx.prec
+    200
+    """
+    if isinstance(bits, bool) or not isinstance(bits, int) or bits < 16:
+        raise InvalidArgumentError(f"precision: expected an integer number of bits >= 16 but found {bits!r}")
+    old = flint.ctx.prec
+    flint.ctx.prec = bits
+    try:
+        yield bits
+    finally:
+        flint.ctx.prec = old
+
+
+_MAX_SIGN_BITS = 1 << 16
+
+_ARB_FUNCTIONS = {
+    "sin": "sin",
+    "cos": "cos",
+    "tan": "tan",
+    "exp": "exp",
+    "log": "log",
+    "atan": "atan",
+}
+
+
+def arb_enclosure(value: Any) -> flint.arb:
+    """Return a ``flint.arb`` ball that contains the real number ``value``, at the current working precision.
+
+    Parameters
+    ----------
+    value : int, Fraction, flint.fmpq or sympy expression
+        A real constant built from rationals, ``+``, ``*``, powers with rational
+        exponents, ``pi``, ``E`` and sin, cos, tan, exp, log, atan.
+
+    Returns
+    -------
+    flint.arb
+        A rigorous enclosure: every operation is evaluated in ball arithmetic,
+        never through a decimal approximation.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``value`` has free symbols, or needs a root of a number that is
+        negative or not known to be >= 0 at the working precision.
+    UnsupportedError
+        If ``value`` contains an operation outside the list above.
+
+    Examples
+    --------
+    >>> with working_precision(64):
+    ...     print(arb_enclosure(sympy.sqrt(2) - sympy.Rational(7, 5)).str(5, radius=False))
+    0.014214
+    """
+    if isinstance(value, (int, flint.fmpz)):
+        return flint.arb(value)
+    if isinstance(value, (Fraction, flint.fmpq)):
+        return flint.arb(flint.fmpq(int(value.numerator), int(value.denominator)))
+    expr = sympy.sympify(value)
+    if expr.free_symbols:
+        raise InvalidArgumentError(f"value: expected a constant but found free symbols in {expr}")
+    return _arb(expr)
+
+
+def _arb(expr: sympy.Basic) -> flint.arb:
+    if expr.is_Rational:
+        return flint.arb(flint.fmpq(int(expr.p), int(expr.q)))
+    if expr is sympy.pi:
+        return flint.arb.pi()
+    if expr is sympy.E:
+        return flint.arb.const_e()
+    if expr.is_Add:
+        return sum((_arb(t) for t in expr.args), flint.arb(0))
+    if expr.is_Mul:
+        out = flint.arb(1)
+        for t in expr.args:
+            out *= _arb(t)
+        return out
+    if expr.is_Pow and expr.exp.is_Rational:
+        return _arb_power(_arb(expr.base), int(expr.exp.p), int(expr.exp.q), expr)
+    name = type(expr).__name__
+    if isinstance(expr, sympy.Function) and name in _ARB_FUNCTIONS and len(expr.args) == 1:
+        return getattr(_arb(expr.args[0]), _ARB_FUNCTIONS[name])()
+    raise UnsupportedError(f"value: cannot enclose {expr} in ball arithmetic (operation {name})")
+
+
+class _Straddles(InvalidArgumentError):
+    """A root's argument is a ball around 0: more precision may decide its sign."""
+
+
+def _arb_power(base: flint.arb, p: int, q: int, expr: sympy.Basic) -> flint.arb:
+    """``base ** (p / q)``; for q > 1 the base must be >= 0 (sympy's root of a negative number is complex)."""
+    if q > 1:
+        if base < 0:
+            raise InvalidArgumentError(f"value: {expr} is not real (a root of a negative number)")
+        if not base >= 0:
+            raise _Straddles(f"value: the base of {expr} is not known to be >= 0 at {flint.ctx.prec} bits")
+        base = base.sqrt() if q == 2 else base.root(q)
+    return base**p if p >= 0 else 1 / base ** (-p)
 
 
 def fmpq_to_fraction(q: flint.fmpq) -> Fraction:
@@ -437,7 +561,17 @@ def _exact_entry(value: Any, name: str) -> Any:
     if isinstance(value, flint.fmpq):
         return value
     fr = as_fraction(value, name=name)
-    return flint.fmpq(fr.numerator, fr.denominator)
+    return flint.fmpq(int(fr.numerator), int(fr.denominator))
+
+
+def _float_entry(value: Any, name: str) -> float:
+    """An entry as a double; strings are parsed exactly first (``"3/5"`` -> 0.6)."""
+    if isinstance(value, str):
+        value = parse_number(value, name=name)
+    try:
+        return float(value)
+    except TypeError as exc:
+        raise EntryTypeError(f"{name}: symbolic entries cannot be converted to float64 (found {value})") from exc
 
 
 # --------------------------------------------------------------------------
@@ -505,10 +639,10 @@ def _native(
 ) -> Any:
     r, c = shape
     if system == "float64":
-        try:
-            arr = np.array([[float(v) for v in row] for row in rows], dtype=np.float64).reshape(r, c)
-        except TypeError as exc:
-            raise EntryTypeError(f"{name}: symbolic entries cannot be converted to float64") from exc
+        arr = np.array(
+            [[_float_entry(v, f"{name}[{i}, {j}]") for j, v in enumerate(row)] for i, row in enumerate(rows)],
+            dtype=np.float64,
+        ).reshape(r, c)
         if not np.all(np.isfinite(arr)):
             raise NonFiniteError(f"{name}: expected finite entries but found {arr[~np.isfinite(arr)][0]}")
         arr.setflags(write=False)
@@ -646,8 +780,8 @@ def to_matrix(name: str, value: Any, *, system: str | None = None) -> Any:
 
     Notes
     -----
-    With ``system="float64"`` string entries are converted with ``float()``,
-    so ``"3/5"`` raises a plain ``ValueError``, not one of the urnn_sym errors.
+    With ``system="float64"`` string entries are parsed exactly by
+    :func:`parse_number`, then rounded once to the nearest double.
     """
     rows, shape = _rows(name, value, 2)
     kinds = _kind_of_rows(name, rows)

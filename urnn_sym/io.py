@@ -45,6 +45,7 @@ from .model import RNN
 __all__ = [
     "INPUTS_FORMAT",
     "RNN_FORMAT",
+    "atomic_write_bytes",
     "atomic_write_text",
     "dump_rnn",
     "format_number",
@@ -344,8 +345,54 @@ def dump_rnn(rnn: RNN) -> dict[str, Any]:
     return doc
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file in the same directory, then ``os.replace``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The target file; it is replaced if it exists.
+    data : bytes
+        The content to write.
+
+    Raises
+    ------
+    FileFormatError
+        If the directory of ``path`` does not exist.
+    OSError
+        If the temporary file cannot be created, written or moved; the
+        temporary file is removed and the target is left untouched.
+
+    Notes
+    -----
+    A replaced file keeps its permission bits; a new file gets ``0666`` minus
+    the umask, as ``open`` would give it.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise FileFormatError(f"output: directory does not exist: {directory}")
+    mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically (UTF-8 temporary file in the same directory, then ``os.replace``).
+    """Write ``text`` to ``path`` atomically, UTF-8 encoded (see :func:`atomic_write_bytes`).
 
     Parameters
     ----------
@@ -359,27 +406,9 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     FileFormatError
         If the directory of ``path`` does not exist.
     OSError
-        If the temporary file cannot be created, written or moved; the
-        temporary file is removed and the target is left untouched.
-
-    Notes
-    -----
-    The temporary file comes from ``tempfile.mkstemp``, so the written file has
-    mode 0600 (owner read/write only), whatever the umask.
+        If the file cannot be written; the target is left untouched.
     """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise FileFormatError(f"output: directory does not exist: {directory}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def write_rnn(rnn: RNN, path: str | os.PathLike[str]) -> None:

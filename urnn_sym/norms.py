@@ -560,7 +560,7 @@ def is_contractive(W: Any, *, tol: float | None = None) -> Check:
 
     Exact W: decided exactly (``I - W^T W`` positive definite by LDL^T over Q or
     over the algebraic numbers).  float64 W: ``tol`` is required and the answer
-    is ``sigma_max(W) <= 1 - tol`` by a float64 SVD, which the result states.
+    is ``sigma_max(W) < 1 - tol`` by a float64 SVD, which the result states.
 
     Parameters
     ----------
@@ -571,8 +571,8 @@ def is_contractive(W: Any, *, tol: float | None = None) -> Check:
         (:func:`urnn_sym.arith.to_system`).
     tol : float, optional
         Required for float64 W, a finite number >= 0: the answer is
-        ``sigma_max(W) <= 1 - tol``.  Note that ``tol=0`` accepts
-        ``sigma_max(W) = 1``.  Ignored for exact W.
+        ``sigma_max(W) < 1 - tol`` (strict, so ``tol=0`` rejects a computed
+        ``sigma_max(W) = 1``).  Ignored for exact W.
 
     Returns
     -------
@@ -599,7 +599,7 @@ def is_contractive(W: Any, *, tol: float | None = None) -> Check:
     >>> is_contractive([[1, 0], [0, 0]]).detail
     '||W||_2 >= 1: I - W^T W is not positive definite (pivot 1 is 0)'
     >>> is_contractive([[0.5]], tol=1e-12).method
-    'float64 SVD: sigma_max(W) <= 1 - tol with tol=1e-12'
+    'float64 SVD: sigma_max(W) < 1 - tol with tol=1e-12'
     """
     M = _native("W", W)
     r, c = arith(system_of(M)).shape(M)
@@ -609,8 +609,8 @@ def is_contractive(W: Any, *, tol: float | None = None) -> Check:
         t = _float_tol("W", tol, "is_contractive")
         s = float(np.linalg.norm(M, 2))
         return Check(
-            s <= 1 - t,
-            f"float64 SVD: sigma_max(W) <= 1 - tol with tol={t:g}",
+            s < 1 - t,
+            f"float64 SVD: sigma_max(W) < 1 - tol with tol={t:g}",
             f"sigma_max(W) = {s!r}",
             {"sigma_max": s, "tol": t},
         )

@@ -18,6 +18,8 @@
   orthogonal, refitted) and :func:`delay_line_candidate` (exact; agrees with the
   witness on *every* input of length ``<= m``, so the bound ``m + 1`` is tight).
 
+Examples
+--------
 >>> from fractions import Fraction as Q
 >>> w = sigmoid_witness()
 >>> y = simulate_ball(w, [[0], [Q(1, 2)]], precision=64)
@@ -35,8 +37,7 @@ from __future__ import annotations
 import math
 import numbers
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -45,7 +46,7 @@ import numpy as np
 import scipy.linalg
 
 from ._validation import check_norm
-from .arith import arith, as_fraction
+from .arith import arith, as_fraction, working_precision
 from .errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError, UrnnSymError
 from .evidence import Check
 from .linearize import rational_parameters
@@ -141,31 +142,6 @@ def sigmoid_witness(n: int = 1, d: int | None = None, p: int | None = None, acti
 # ------------------------------------------------------------------------------
 # ball simulation
 # ------------------------------------------------------------------------------
-
-
-@contextmanager
-def working_precision(bits: int) -> Iterator[int]:
-    """Set python-flint's global working precision to ``bits`` inside the block, then restore it.
-
-    Parameters
-    ----------
-    bits : int
-        Working precision, at least 16.
-
-    Examples
-    --------
-    >>> with working_precision(200):
-    ...     flint.ctx.prec
-    200
-    """
-    if isinstance(bits, bool) or not isinstance(bits, int) or bits < 16:
-        raise InvalidArgumentError(f"precision: expected an integer number of bits >= 16 but found {bits!r}")
-    old = flint.ctx.prec
-    flint.ctx.prec = bits
-    try:
-        yield bits
-    finally:
-        flint.ctx.prec = old
 
 
 def _point(activation: str, z: flint.arb) -> flint.arb:
