@@ -1,4 +1,4 @@
-"""Tests of the check and recheck-verdict subcommands."""
+"""Tests of the check and recheck (verdict documents) subcommands."""
 
 from __future__ import annotations
 
@@ -58,9 +58,9 @@ def test_all_horizons_proved_and_rechecked(capsys, files, tmp_path: Path) -> Non
     assert "exact certificate: norm-bound lemma" in out and "invariant: ball" in out
     doc = json.loads(target.read_text())
     assert doc["format"] == "urnn-sym.verdict/1" and doc["invariant"]["kind"] == "ball"
-    code, out, _ = run(capsys, "recheck-verdict", target)
+    code, out, _ = run(capsys, "recheck", target)
     assert code == 0 and out.startswith("confirmed") and "exact arithmetic" in out
-    code, out, _ = run(capsys, "recheck-verdict", target, files["rnn4"], files["urnn4"])
+    code, out, _ = run(capsys, "recheck", target, files["rnn4"], files["urnn4"])
     assert code == 0
 
 
@@ -73,9 +73,9 @@ def test_bounded_refuted_json_and_recheck(capsys, files, tmp_path: Path) -> None
     assert doc["status"] == "refuted" and doc["time_step"] == 6 and len(doc["x"]) == 7
     target = tmp_path / "r.json"
     target.write_text(out)
-    code, out, _ = run(capsys, "recheck-verdict", target)
+    code, out, _ = run(capsys, "recheck", target)
     assert code == 0 and "exact rational simulation" in out
-    code, out, _ = run(capsys, "recheck-verdict", target, files["a"], files["u"])
+    code, out, _ = run(capsys, "recheck", target, files["a"], files["u"])
     assert code == 1 and out.startswith("NOT confirmed")
     code, out, _ = run(capsys, "check", files["a"], files["late"], "--input-bound", "1", "--horizon", "9")
     assert code == 1 and "<- differ" in out and "re-simulated exactly" in out
@@ -86,7 +86,7 @@ def test_unknown_exit_3(capsys, files, tmp_path: Path) -> None:
     assert code == 3 and out.startswith("unknown: no invariant")
     target = tmp_path / "u.json"
     run(capsys, "check", files["a"], files["late"], "--input-bound", "1", "--all-horizons", "-o", target)
-    code, out, _ = run(capsys, "recheck-verdict", target)
+    code, out, _ = run(capsys, "recheck", target)
     assert code == 3 and out.startswith("nothing to recheck")
 
 
@@ -105,8 +105,8 @@ BAD = [
     ("horizon 0", ["check", "{a}", "{u}", "--input-bound", "1", "--horizon", "0"], "positive integer"),
     ("timeout 0", ["check", "{a}", "{u}", "--input-bound", "1", "--horizon", "2", "--timeout", "0"], "--timeout"),
     ("missing file", ["check", "{a}", "nope.json", "--input-bound", "1", "--horizon", "2"], "nope.json"),
-    ("recheck not a verdict", ["recheck-verdict", "{a}"], "urnn-sym.verdict/1"),
-    ("recheck one file", ["recheck-verdict", "{v}", "{a}"], "give both"),
+    ("recheck not a verdict", ["recheck", "{a}"], "urnn-sym.verdict/1"),
+    ("recheck one file", ["recheck", "{v}", "{a}"], "give both"),
 ]
 
 
@@ -119,7 +119,7 @@ def test_bad_input_exit_2(capsys, files, tmp_path: Path, label, argv, match) -> 
     assert code == 2 and out == "" and match in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("argv", [["check", "--help"], ["recheck-verdict", "--help"]])
+@pytest.mark.parametrize("argv", [["check", "--help"], ["recheck", "--help"]])
 def test_help(capsys, argv) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)

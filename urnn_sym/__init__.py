@@ -23,6 +23,7 @@ from .errors import (
     UnsupportedError,
     UrnnSymError,
 )
+from .latex import construction_latex, rnn_latex
 from .model import RNN, simulate
 from .obstruction import sigmoid_obstruction
 from .rational import rationalize
@@ -55,12 +56,14 @@ __all__ = [
     "arith",
     "check_equivalence",
     "construct_urnn",
+    "construction_latex",
     "distinguishing_input",
     "lower_bound_witness",
     "minimal_completion",
     "parse_number",
     "prove_equivalence",
     "rationalize",
+    "rnn_latex",
     "sigmoid_obstruction",
     "sigmoid_witness",
     "simulate",

@@ -170,9 +170,12 @@ _PLUGIN_MODULES = (
     "urnn_sym.cli_construct",
     "urnn_sym.cli_check",
     "urnn_sym.cli_witness",
+    "urnn_sym.cli_recheck",
     "urnn_sym.cli_obstruction",
     "urnn_sym.cli_stacked",
     "urnn_sym.experiments.cli",
+    "urnn_sym.cli_latex",
+    "urnn_sym.cli_figures",
 )
 
 

@@ -1,12 +1,12 @@
-"""``urnn-sym check`` and ``urnn-sym recheck-verdict``: equivalence verdicts from z3 and exact certificates.
+"""``urnn-sym check``: equivalence verdicts from z3 and exact certificates.
 
 * ``check A.json B.json --input-bound M (--horizon T | --all-horizons)`` prints a
   verdict (:func:`urnn_sym.smt.check_equivalence` for a horizon,
   :func:`urnn_sym.smt.prove_equivalence` for every horizon); ``--json`` prints
   the ``urnn-sym.verdict/1`` document and ``-o`` writes it.
-* ``recheck-verdict VERDICT.json [A.json B.json]`` re-checks a verdict document:
-  a counterexample by exact simulation, an inductive proof's certificate in exact
-  arithmetic (:func:`urnn_sym.smt.recheck_verdict`).
+
+A verdict written with ``-o`` is re-checked by ``urnn-sym recheck``
+(:mod:`urnn_sym.cli_recheck`, which calls :func:`urnn_sym.smt.recheck_verdict`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 
 from .cli import EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, _formatter
 from .cli_witness import _positive_int
-from .io import atomic_write_text, read_json, read_rnn
-from .smt import check_equivalence, prove_equivalence, recheck_verdict
+from .io import atomic_write_text, read_rnn
+from .smt import check_equivalence, prove_equivalence
 from .verdict import Verdict
 
 __all__ = ["add_parser", "print_verdict"]
@@ -88,22 +88,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return _EXIT[verdict.status]
 
 
-def _cmd_recheck(args: argparse.Namespace) -> int:
-    verdict = Verdict.from_json(read_json(args.verdict, what="verdict file"), source=str(args.verdict))
-    if (args.a is None) != (args.b is None):
-        raise UsageError("urnn-sym recheck-verdict: error: give both A.json and B.json, or neither")
-    a = read_rnn(args.a) if args.a else None
-    b = read_rnn(args.b) if args.b else None
-    if verdict.status == "unknown":
-        print(f"nothing to recheck: the verdict is unknown ({verdict.reason})")
-        return EXIT_UNKNOWN
-    check = recheck_verdict(verdict, a, b, timeout=args.timeout)
-    print(f"{'confirmed' if check else 'NOT confirmed'}: {check.detail} [{check.method}]")
-    return EXIT_OK if check else EXIT_NEGATIVE
-
-
 def add_parser(subparsers: Any) -> None:
-    """Register ``check`` and ``recheck-verdict``.
+    """Register ``check``.
 
     Parameters
     ----------
@@ -125,7 +111,7 @@ def add_parser(subparsers: Any) -> None:
         epilog="examples:\n"
         "  urnn-sym check rnn.json urnn.json --input-bound 1 --horizon 8\n"
         "  urnn-sym check rnn.json urnn.json --input-bound 1/2 --norm 2 --all-horizons --json -o v.json\n"
-        "  urnn-sym recheck-verdict v.json\n\n"
+        "  urnn-sym recheck v.json\n\n"
         "exit codes:\n"
         "  0  proved\n"
         "  1  refuted (exactly re-simulated counterexample printed)\n"
@@ -148,24 +134,3 @@ def add_parser(subparsers: Any) -> None:
     chk.add_argument("--json", action="store_true", help="print the urnn-sym.verdict/1 document")
     chk.add_argument("-o", "--output", metavar="FILE", help="also write the verdict document atomically")
     chk.set_defaults(func=_cmd_check)
-
-    rec = subparsers.add_parser(
-        "recheck-verdict",
-        help="independently re-check a verdict document (exact arithmetic)",
-        description="Re-check an urnn-sym.verdict/1 document against the networks embedded in it\n"
-        "or the given files: a counterexample by exact re-simulation; an all-horizon\n"
-        "proof by re-verifying the Theorem 1 shape and the invariant's certificate in\n"
-        "exact arithmetic (no z3); a bounded proof by running the z3 check again.",
-        epilog="examples:\n  urnn-sym recheck-verdict v.json\n  urnn-sym recheck-verdict v.json rnn.json urnn.json\n\n"
-        "exit codes:\n"
-        "  0  confirmed\n"
-        "  1  not confirmed\n"
-        "  2  bad input or usage\n"
-        "  3  the verdict is unknown: nothing to recheck",
-        formatter_class=_formatter,
-    )
-    rec.add_argument("verdict", metavar="VERDICT.json", help="written by urnn-sym check --json / -o")
-    rec.add_argument("a", metavar="A.json", nargs="?", help="check against this network instead of the embedded one")
-    rec.add_argument("b", metavar="B.json", nargs="?", help="and this one")
-    rec.add_argument("--timeout", type=float, default=60.0, metavar="S", help="for re-running bounded proofs (60)")
-    rec.set_defaults(func=_cmd_recheck)

@@ -7,17 +7,38 @@ import json
 from typing import Any
 
 from .cli import EXIT_CODES_HELP, EXIT_OK, UsageError, _formatter
-from .equivalence import construct_urnn
+from .equivalence import URNNConstruction, construct_urnn
 from .io import atomic_write_text, dump_rnn, read_rnn
+from .model import RNN
 
-__all__ = ["add_parser"]
+__all__ = ["add_construction_options", "add_parser", "construct_from_args"]
 
 
-def _cmd_construct(args: argparse.Namespace) -> int:
-    rnn = read_rnn(args.rnn)
+def construct_from_args(rnn: RNN, args: argparse.Namespace, command: str) -> URNNConstruction:
+    """``construct_urnn(rnn, ...)`` with the options that :func:`add_construction_options` registered.
+
+    Parameters
+    ----------
+    rnn : RNN
+        The model read from the command's RNN file.
+    args : argparse.Namespace
+        Parsed options: ``input_bound``, ``norm``, ``minimal``, ``horizon``, ``scaling``.
+    command : str
+        The subcommand, for the error message.
+
+    Returns
+    -------
+    URNNConstruction
+        The Theorem 1 construction.
+
+    Raises
+    ------
+    UsageError
+        The RNN has symbols.
+    """
     if rnn.system == "symbolic":
-        raise UsageError("urnn-sym construct: error: the RNN has symbols; substitute numbers first")
-    result = construct_urnn(
+        raise UsageError(f"urnn-sym {command}: error: the RNN has symbols; substitute numbers first")
+    return construct_urnn(
         rnn,
         args.input_bound,
         norm=args.norm,
@@ -25,6 +46,11 @@ def _cmd_construct(args: argparse.Namespace) -> int:
         horizon=args.horizon,
         scaling=args.scaling,
     )
+
+
+def _cmd_construct(args: argparse.Namespace) -> int:
+    rnn = read_rnn(args.rnn)
+    result = construct_from_args(rnn, args, "construct")
     record = result.to_json()
     if args.output:
         doc = dump_rnn(result.urnn)
@@ -58,6 +84,26 @@ def _horizon(text: str) -> int:
     return value
 
 
+def add_construction_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    """Register ``--input-bound``, ``--norm``, ``--minimal``, ``--horizon`` and ``--scaling`` on a subcommand.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The subcommand's parser.
+    required : bool
+        Whether ``--input-bound`` is required (``construct``) or only needed with
+        another flag (``latex --theorem1``).
+    """
+    p.add_argument(
+        "--input-bound", required=required, metavar="M", help="bound on ||x(k)|| (exact text such as 1/2 is kept exact)"
+    )
+    p.add_argument("--norm", choices=["2", "inf"], default="2", help="input norm of the bound (default 2)")
+    p.add_argument("--minimal", action="store_true", help="minimal completion: n + rank(I - W^T W) states")
+    p.add_argument("--horizon", type=_horizon, metavar="T", help="equivalence for the first T steps (||W||_2 <= 1)")
+    p.add_argument("--scaling", choices=["auto"], help="search a positive diagonal L with ||L W L^-1||_2 < 1")
+
+
 def add_parser(subparsers: Any) -> None:
     """Register ``construct``.
 
@@ -81,13 +127,7 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=_formatter,
     )
     p.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file (ReLU)")
-    p.add_argument(
-        "--input-bound", required=True, metavar="M", help="bound on ||x(k)|| (exact text such as 1/2 is kept exact)"
-    )
-    p.add_argument("--norm", choices=["2", "inf"], default="2", help="input norm of the bound (default 2)")
-    p.add_argument("--minimal", action="store_true", help="minimal completion: n + rank(I - W^T W) states")
-    p.add_argument("--horizon", type=_horizon, metavar="T", help="equivalence for the first T steps (||W||_2 <= 1)")
-    p.add_argument("--scaling", choices=["auto"], help="search a positive diagonal L with ||L W L^-1||_2 < 1")
+    add_construction_options(p, required=True)
     p.add_argument("-o", "--output", metavar="OUT.json", help="write the URNN as urnn-sym.rnn/1 (else print it)")
     p.add_argument("--json", action="store_true", help="print the construction record as JSON")
     p.set_defaults(func=_cmd_construct)

@@ -1,10 +1,12 @@
-"""``urnn-sym witness``, ``urnn-sym refute`` and ``urnn-sym recheck``.
+"""``urnn-sym witness`` and ``urnn-sym refute``.
 
 * ``witness KIND ...`` writes a witness network; each kind is one entry of
   :data:`WITNESS_KINDS` (a function that adds its arguments and a builder).
 * ``refute RNN CANDIDATE --input-bound M`` searches for an input on which the
   outputs differ (:func:`urnn_sym.distinguish.distinguishing_input`).
-* ``recheck REFUTATION`` re-simulates a refutation document independently.
+
+A refutation written with ``-o`` is re-checked by ``urnn-sym recheck``
+(:mod:`urnn_sym.cli_recheck`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .cli import EXIT_CODES_HELP, EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, _formatter
+from .cli import EXIT_CODES_HELP, EXIT_OK, EXIT_UNKNOWN, _formatter
 from .distinguish import distinguishing_input
-from .io import atomic_write_text, dump_rnn, read_json, read_rnn
+from .io import atomic_write_text, dump_rnn, read_rnn
 from .model import RNN
-from .refutation import Refutation, recheck
+from .refutation import Refutation
+from .smooth import sigmoid_witness
 from .witnesses import lower_bound_witness
 
 __all__ = ["WITNESS_KINDS", "WitnessKind", "add_parser"]
@@ -52,6 +55,12 @@ def _n_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("n", metavar="N", type=_positive_int, help="number of states (= input and output dimension)")
 
 
+def _n_optional(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "n", metavar="N", type=_positive_int, nargs="?", default=1, help="number of states (= input and output dim.)"
+    )
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -71,6 +80,18 @@ WITNESS_KINDS: dict[str, WitnessKind] = {
         add_arguments=_n_argument,
         build=lambda args: lower_bound_witness(args.n),
     ),
+    **{
+        name: WitnessKind(
+            help=f"Theorem 3 witness: W = 0, F = I, b = 0, C = I with {label} (y(k) = {label}(x(k)))",
+            description=f"Write the memoryless {name} RNN y(k) = {label}(x(k)) with N states (default 1, exact).\n"
+            "No URNN with finitely many states matches it: an m-state URNN already differs\n"
+            "on an input of length <= m + 1 (Theorem 3, math.md section 4); 'urnn-sym refute'\n"
+            "finds and certifies such an input in ball arithmetic.",
+            add_arguments=_n_optional,
+            build=lambda args, name=name: sigmoid_witness(args.n, activation=name),
+        )
+        for name, label in (("sigmoid", "sigma"), ("tanh", "tanh"))
+    },
 }
 
 
@@ -90,7 +111,12 @@ def _print_refutation(ref: Refutation) -> None:
         for item in ref.tried:
             print(f"  tried: {item}")
         return
-    print(f"  input bound: ||x(k)||_{ref.norm} <= {ref.input_bound}  (re-simulated exactly)")
+    how = (
+        f"certified in ball arithmetic at {ref.data['precision']} bits"
+        if "precision" in ref.data
+        else "re-simulated exactly"
+    )
+    print(f"  input bound: ||x(k)||_{ref.norm} <= {ref.input_bound}  ({how})")
     rows = [("x", ref.xs), ("y rnn", ref.ys_rnn or []), ("y candidate", ref.ys_candidate or [])]
     for k in range(len(ref.xs)):
         mark = "  <- differ" if k == ref.time_step else ""
@@ -115,22 +141,8 @@ def _cmd_refute(args: argparse.Namespace) -> int:
     return EXIT_OK if ref else EXIT_UNKNOWN
 
 
-def _cmd_recheck(args: argparse.Namespace) -> int:
-    ref = Refutation.from_json(read_json(args.refutation, what="refutation file"), source=str(args.refutation))
-    if (args.rnn is None) != (args.candidate is None):
-        raise UsageError("urnn-sym recheck: error: give both RNN.json and CANDIDATE.json, or neither")
-    rnn = read_rnn(args.rnn, exact=True) if args.rnn else None
-    candidate = read_rnn(args.candidate, exact=True) if args.candidate else None
-    if ref.status != "refuted":
-        print(f"nothing to recheck: the document is {ref.status} ({ref.reason})")
-        return EXIT_UNKNOWN
-    check = recheck(ref, rnn, candidate)
-    print(f"{'confirmed' if check else 'NOT confirmed'}: {check.detail} [{check.method}]")
-    return EXIT_OK if check else EXIT_NEGATIVE
-
-
 def add_parser(subparsers: Any) -> None:
-    """Register ``witness``, ``refute`` and ``recheck``.
+    """Register ``witness`` and ``refute``.
 
     Parameters
     ----------
@@ -139,10 +151,10 @@ def add_parser(subparsers: Any) -> None:
     """
     wit = subparsers.add_parser(
         "witness",
-        help="write a witness network of a lower-bound theorem",
+        help="write a witness network of Theorem 2 (ReLU, 2n tight) or Theorem 3 (sigmoid/tanh)",
         description="Write a witness RNN as an urnn-sym.rnn/1 file (stdout unless -o).",
-        epilog="examples:\n  urnn-sym witness lower-bound 3\n  urnn-sym witness lower-bound 2 -o witness2.json\n\n"
-        + EXIT_CODES_HELP,
+        epilog="examples:\n  urnn-sym witness lower-bound 3\n  urnn-sym witness lower-bound 2 -o witness2.json\n"
+        "  urnn-sym witness sigmoid -o sigmoid.json\n\n" + EXIT_CODES_HELP,
         formatter_class=_formatter,
     )
     kinds = wit.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=type(wit))
@@ -185,22 +197,3 @@ def add_parser(subparsers: Any) -> None:
     ref.add_argument("--json", action="store_true", help="print the urnn-sym.refutation/1 document")
     ref.add_argument("-o", "--output", metavar="FILE", help="also write the refutation document atomically")
     ref.set_defaults(func=_cmd_refute)
-
-    chk = subparsers.add_parser(
-        "recheck",
-        help="independently re-check a refutation document",
-        description="Re-simulate the input of an urnn-sym.refutation/1 document exactly (ball\n"
-        "arithmetic for sigmoid/tanh), using the networks embedded in it or the\n"
-        "given files, and confirm that the input is inside the bound and the outputs differ.",
-        epilog="examples:\n  urnn-sym recheck ref.json\n  urnn-sym recheck ref.json w.json candidate.json\n\n"
-        "exit codes:\n"
-        "  0  confirmed\n"
-        "  1  not confirmed (the outputs agree, the input leaves the bound, or records differ)\n"
-        "  2  bad input or usage\n"
-        "  3  the document is inconclusive: nothing to recheck",
-        formatter_class=_formatter,
-    )
-    chk.add_argument("refutation", metavar="REFUTATION.json", help="written by urnn-sym refute --json / -o")
-    chk.add_argument("rnn", metavar="RNN.json", nargs="?", help="check against this RNN instead of the embedded one")
-    chk.add_argument("candidate", metavar="CANDIDATE.json", nargs="?", help="and this candidate")
-    chk.set_defaults(func=_cmd_recheck)

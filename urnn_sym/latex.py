@@ -12,7 +12,7 @@ W = \\left[\\begin{matrix}\\frac{1}{2}\\end{matrix}\\right]
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
@@ -20,7 +20,10 @@ import sympy
 from .arith import as_sympy
 from .model import RNN
 
-__all__ = ["block_latex", "matrix_latex", "rnn_latex"]
+if TYPE_CHECKING:
+    from .equivalence import URNNConstruction
+
+__all__ = ["block_latex", "construction_latex", "matrix_latex", "rnn_latex"]
 
 _ACTIVATION_TEX = {
     "relu": r"\operatorname{relu}",
@@ -125,5 +128,92 @@ def rnn_latex(rnn: RNN, *, name: str = "") -> str:
         value = mats[key] if rnn.system != "float64" else getattr(rnn, key)
         lines.append(matrix_latex(tex, value).replace(" = ", " &= ", 1) + r" \\")
     lines[-1] = lines[-1].removesuffix(r" \\")
+    lines.append(r"\end{align*}")
+    return "\n".join(lines)
+
+
+def _blocks(M: Any, n: int) -> list[list[Any]]:
+    """``[[M11, M12], [M21, M22]]`` split after row and column ``n`` (native float64 or sympy)."""
+    if not isinstance(M, np.ndarray):
+        M = sympy.Matrix(as_sympy(M))
+    return [[M[:n, :n], M[:n, n:]], [M[n:, :n], M[n:, n:]]]
+
+
+def _aligned(name: str, M: Any) -> str:
+    return matrix_latex(name, M).replace(" = ", " &= ", 1) + r" \\"
+
+
+def construction_latex(construction: URNNConstruction, *, full: bool = False) -> str:
+    """The Theorem 1 pair as LaTeX: ``U = [[W, D_W*], [D_W, -W^T]]`` with every block, and the URNN's recursion.
+
+    Parameters
+    ----------
+    construction : URNNConstruction
+        A result of :func:`urnn_sym.equivalence.construct_urnn`.
+    full : bool
+        Also print the whole matrix ``U`` (large for n > 2 with algebraic entries).
+
+    Returns
+    -------
+    str
+        An ``align*`` block: the URNN recursion in block form, the block
+        structure of ``U`` with the definitions of its blocks, each block's
+        entries, the source's ``F``, ``b``, ``C``, ``h_0``, the extra biases
+        ``b_2 = -c H`` and the state bound ``H``.
+
+    Notes
+    -----
+    math.md section 2.  ``U[:n, :n]`` is the source's ``W`` (after the diagonal
+    scaling, if one was applied); the blocks are read off the URNN's ``W``, so
+    what is printed is exactly what was built.  For the minimal completion the
+    off-diagonal blocks are named ``X``, ``Y``, ``Z`` (``Y^T Y = I - W^T W``
+    with ``rank(I - W^T W)`` rows).
+
+    Examples
+    --------
+    >>> from fractions import Fraction as Q
+    >>> from urnn_sym import RNN, construct_urnn
+    >>> pair = construct_urnn(RNN([[Q(3, 5)]], [[1]], [0], [[1]]), 1)
+    >>> tex = construction_latex(pair)
+    >>> print(tex.splitlines()[2].split(", ")[0])
+    U &= \\begin{bmatrix} W & D_{W^*} \\\\ D_W & -W^T \\end{bmatrix}
+    >>> for line in tex.splitlines()[3:7]:
+    ...     print(line)
+    W &= \\left[\\begin{matrix}\\frac{3}{5}\\end{matrix}\\right] \\\\
+    D_{W^*} &= \\left[\\begin{matrix}\\frac{4}{5}\\end{matrix}\\right] \\\\
+    D_W &= \\left[\\begin{matrix}\\frac{4}{5}\\end{matrix}\\right] \\\\
+    -W^T &= \\left[\\begin{matrix}- \\frac{3}{5}\\end{matrix}\\right] \\\\
+    """
+    source, urnn = construction.source, construction.urnn
+    n = source.n
+    halmos = construction.method.startswith("Halmos")
+    names = [["W", "D_{W^*}"], ["D_W", "-W^T"]] if halmos else [["W", "X"], ["Y", "Z"]]
+    meaning = (
+        r"D_W = (I - W^T W)^{1/2}, \quad D_{W^*} = (I - W W^T)^{1/2}"
+        if halmos
+        else r"Y^T Y = I - W^T W \text{ (minimal completion)}"
+    )
+    lines = [
+        r"\begin{align*}",
+        r"h(k) &= \operatorname{relu}\left(U h(k-1) + \begin{bmatrix} F \\ 0 \end{bmatrix} x(k) + "
+        r"\begin{bmatrix} b \\ b_2 \end{bmatrix}\right), \qquad y(k) = \begin{bmatrix} C & 0 \end{bmatrix} h(k) \\",
+        block_latex("U", names).replace(" = ", " &= ", 1) + f", \\qquad {meaning} \\\\",
+    ]
+    for names_row, blocks_row in zip(names, _blocks(urnn.W, n), strict=True):
+        lines.extend(_aligned(tex, block) for tex, block in zip(names_row, blocks_row, strict=True))
+    if full:
+        lines.append(_aligned("U", urnn.W))
+    for key in ("F", "b", "C", "h0"):
+        value = source.matrices()[key] if source.system != "float64" else getattr(source, key)
+        lines.append(_aligned("h_{0}" if key == "h0" else key, value))
+    b2 = urnn.b[n:] if urnn.system == "float64" else urnn.matrices()["b"][n:, :]
+    row = "D_W" if halmos else "Y"
+    lines.append(
+        _aligned("b_2", b2).removesuffix(r" \\") + f", \\qquad b_{{2,i}} = -c_i H, \\ c_i \\ge \\|({row})_i\\|_2 \\\\"
+    )
+    H = sympy.Float(float(construction.H), 6) if urnn.system == "float64" else sympy.sympify(construction.H)
+    lines.append(
+        f"H &= {sympy.latex(H)}, \\qquad \\|h_S(k)\\|_2 \\le H \\text{{ on the states }} S = {construction.watched}"
+    )
     lines.append(r"\end{align*}")
     return "\n".join(lines)

@@ -452,6 +452,13 @@ def match_theorem1_shape(rnn: RNN, urnn: RNN) -> Shape | str:
     urnn : RNN
         The larger network (m >= n states).
 
+    Returns
+    -------
+    Shape or str
+        The matching ``Shape(perm, extra)``, or the reason no match exists.
+
+    Examples
+    --------
     >>> from urnn_sym import RNN
     >>> a = RNN([[0]], [[1]], [0], [[1]])
     >>> match_theorem1_shape(a, RNN([[1, 0], [0, 0]], [[0], [1]], [0, 0], [[0, 1]]))
