@@ -7,7 +7,7 @@ from fractions import Fraction
 import flint
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN
@@ -69,3 +69,23 @@ def test_bad_strategy_arguments() -> None:
         input_sequences(2, norm="1").example()
     with pytest.raises(InvalidArgumentError, match="system"):
         orthogonal_matrices(2, system="symbolic").example()
+
+
+@settings(max_examples=30, deadline=None)
+@given(contractions(st.integers(1, 4), system="exact", max_norm=0.3))
+def test_exact_contractions_respect_max_norm(W) -> None:
+    scaled = W * flint.fmpq(10, 3)  # ||W||_2 < 3/10 exactly  <=>  ||(10/3) W||_2 < 1
+    assert is_contractive(scaled).holds
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"system": "exact", "batch": 3}, "batches are float64 only"), ({"system": "symbolic"}, "system: expected")],
+)
+def test_input_sequences_rejects_bad_options(kwargs, message) -> None:
+    @given(input_sequences(1, **kwargs))
+    def draw(xs) -> None:
+        raise AssertionError(f"drew {xs!r} despite {kwargs}")
+
+    with pytest.raises(InvalidArgumentError, match=message):
+        draw()

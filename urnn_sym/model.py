@@ -199,10 +199,36 @@ class RNN:
 
     # conversions ----------------------------------------------------------------
     def replace(self, **changes: Any) -> RNN:
-        """A copy with some fields replaced (``W=..., activation=...``)."""
+        """A copy with some fields replaced (``W=..., activation=...``).
+
+        Parameters
+        ----------
+        **changes
+            New values for ``W``, ``F``, ``b``, ``C``, ``h0``, ``activation`` or
+            ``system``.  Without ``system`` the copy keeps this RNN's number
+            system (a float64 value in an exact RNN is converted exactly, an
+            exact value in a float64 RNN is rounded), unless a new entry is a
+            sympy symbol: then the copy is symbolic.
+
+        Returns
+        -------
+        RNN
+            The new model; this one is unchanged.
+
+        Examples
+        --------
+        >>> from fractions import Fraction as Q
+        >>> RNN([[Q(1, 2)]], [[1]], [0], [[1]]).replace(W=[[0.25]]).system
+        'exact'
+        >>> RNN([[0.5]], [[1.0]], [0.0], [[1.0]]).replace(W=[[Q(1, 4)]]).system
+        'float64'
+        """
         fields = {k: getattr(self, "_" + k) for k in _FIELDS}
         fields["activation"] = self._activation
         fields.update(changes)
+        if "system" not in changes:
+            new = infer_system(**{k: changes[k] for k in _FIELDS if k in changes})
+            fields["system"] = "symbolic" if new == "symbolic" else self._system
         return RNN(**fields)
 
     def to_system(self, system: str) -> RNN:

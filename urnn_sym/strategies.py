@@ -88,12 +88,13 @@ def contractions(
     system: str = "float64",
     max_norm: float = 0.99,
 ) -> Any:
-    """Strategy for square matrices with ``||W||_2 < 1`` (at most ``max_norm`` for float64).
+    """Strategy for square matrices with ``||W||_2 < 1`` (at most ``max_norm``).
 
     float64: a random matrix with entries in [-1, 1] scaled so its SVD norm is
     a drawn value in ``[0, max_norm]`` (up to float64 rounding of the scaling).
     exact: an integer matrix ``A`` with entries in [-9, 9] divided by an integer
-    ``m > ||A||_F >= ||A||_2``, a ``flint.fmpq_mat``, so the bound is a proof.
+    ``m > ||A||_F / max_norm``, a ``flint.fmpq_mat``, so ``||W||_2 <= ||A||_F / m
+    < max_norm`` is a proof.
 
     Parameters
     ----------
@@ -102,8 +103,9 @@ def contractions(
     system : {"float64", "exact"}, default "float64"
         The number system of the drawn matrices.
     max_norm : float, default 0.99
-        Upper bound on the spectral norm of float64 matrices; must satisfy
-        ``0 < max_norm < 1`` (checked for both systems, used only for float64).
+        Upper bound on the spectral norm; must satisfy ``0 < max_norm < 1``.
+        Exact draws satisfy ``||W||_2 < max_norm`` exactly; float64 draws
+        ``||W||_2 <= max_norm`` up to the rounding of the scaling.
 
     Returns
     -------
@@ -133,7 +135,11 @@ def contractions(
         raise InvalidArgumentError(f"system: expected 'float64' or 'exact' but found {system!r}")
     ints = draw(st.lists(st.integers(-9, 9), min_size=size * size, max_size=size * size))
     frob2 = sum(v * v for v in ints)
-    m = math.isqrt(frob2) + 1 + draw(st.integers(0, 5))
+    bound = Fraction(max_norm)
+    m = math.isqrt(math.floor(frob2 / bound**2))
+    while (m * bound) ** 2 <= frob2:  # the least m with ||A||_F / m < max_norm
+        m += 1
+    m += draw(st.integers(0, 5))
     return flint.fmpq_mat(size, size, [flint.fmpq(v, m) for v in ints])
 
 
@@ -307,11 +313,10 @@ def input_sequences(
     length : int or SearchStrategy of int, default integers(1, 20)
         The number of time steps T; must be >= 1.
     system : {"float64", "exact"}, default "float64"
-        float64: an array; any other value gives exact ``Fraction`` rows (no
-        error for unknown names).
+        float64: an array; exact: lists of ``Fraction`` rows.
     batch : int, optional
-        float64 only: draw a batch of this many sequences, shape (T, batch, d).
-        Ignored for exact inputs.
+        float64 only (``simulate`` runs batches in float64): draw a batch of
+        this many sequences, shape (T, batch, d).
 
     Returns
     -------
@@ -324,10 +329,15 @@ def input_sequences(
     Raises
     ------
     InvalidArgumentError
-        If ``norm`` is not "2" or "inf" (when an example is drawn), or T < 1
-        or d < 1 (when an example is drawn).
+        If ``norm`` is not "2" or "inf", ``system`` is not "float64" or
+        "exact", ``batch`` is given for exact inputs, or T < 1 or d < 1 (all
+        raised when an example is drawn).
     """
     norm = check_norm(norm)
+    if system not in ("float64", "exact"):
+        raise InvalidArgumentError(f"system: expected 'float64' or 'exact' but found {system!r}")
+    if batch is not None and system != "float64":
+        raise InvalidArgumentError(f"batch: batches are float64 only but found batch={batch} with system='exact'")
     T = draw(_dims(length))
     if T < 1 or d < 1:
         raise InvalidArgumentError(f"length, d: expected >= 1 but found T={T}, d={d}")
