@@ -245,7 +245,7 @@ def test_theorem1_urnn_is_orthogonal_and_equivalent(seed: int) -> None:
 def test_theorem1_needs_contraction_and_uses_diagonal_scaling() -> None:
     rnn = _contractive_rnn(1)
     with pytest.raises(NotContractiveError, match="W"):
-        theorem1_urnn_float(rnn.replace(W=np.eye(4)), 1.0)
+        theorem1_urnn_float(rnn.replace(W=1.5 * np.eye(4)), 1.0)
     # a diagonally similar copy of a contractive W with norm > 1
     L = np.array([1.0, 4.0, 0.5, 2.0])
     W = L[:, None] * np.asarray(rnn.W) / L[None, :]

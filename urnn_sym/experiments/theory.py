@@ -6,9 +6,8 @@ every true system, the experiment builds Theorem 1's URNN (math.md section 2) an
 simulates both on the experiment's input; the outputs agree up to float64
 rounding.  This is why twice the hidden units are always enough for a URNN.
 
-The construction here is float64 only and lives in one function,
-:func:`theorem1_urnn_float`, so that it can be swapped for the package's
-certified ``construct_urnn`` once that exists.
+The construction is :func:`urnn_sym.equivalence.construct_urnn` in float64
+(:func:`theorem1_urnn_float`).
 
 Examples
 --------
@@ -25,20 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import NotContractiveError
+from ..equivalence import construct_urnn
 from ..model import RNN, simulate
 
 __all__ = ["Theorem1Check", "check_theorem1", "diagonal_scaling", "theorem1_urnn_float"]
 
 
 def theorem1_urnn_float(rnn: RNN, input_bound: float) -> RNN:
-    """Theorem 1's URNN with 2n states for a contractive float64 ReLU RNN with n states.
-
-    ``U = [[W, D*], [D, -W^T]]`` with ``D = Q sqrt(I - S^2) Q^T`` and
-    ``D* = P sqrt(I - S^2) P^T`` for ``W = P S Q^T``; ``F_u = [F; 0]``,
-    ``b_u = [b; -c H]``, ``C_u = [C, 0]``, ``h0_u = [h0; 0]``, where ``c_i`` is the
-    2-norm of row i of ``D`` and
-    ``H = max(||h0||, (||F||_2 M + ||b||) / (1 - ||W||_2))`` bounds every state.
+    """Theorem 1's URNN with 2n states for a contractive float64 ReLU RNN: ``construct_urnn(rnn, M).urnn``.
 
     Parameters
     ----------
@@ -59,24 +52,11 @@ def theorem1_urnn_float(rnn: RNN, input_bound: float) -> RNN:
 
     Notes
     -----
-    math.md section 2 (defect operators and the intertwining ``W D = D* W``).
-    Float64 only: the bound H and the defect operators are rounded, which is
-    harmless in practice but not a certificate.
+    math.md section 2, through :func:`urnn_sym.equivalence.construct_urnn` (the
+    Halmos completion by an SVD, with margins on the bound ``H`` that cover
+    float64 rounding).  Float64 only: the result is not a certificate.
     """
-    W, F, b, C, h0 = (np.asarray(a, float) for a in (rnn.W, rnn.F, rnn.b, rnn.C, rnn.h0))
-    P, s, Qt = np.linalg.svd(W)
-    if s[0] >= 1.0:
-        raise NotContractiveError(f"W: Theorem 1 needs ||W||_2 < 1 but found ||W||_2 = {s[0]!r}")
-    root = np.sqrt(1.0 - s**2)
-    D = (Qt.T * root) @ Qt
-    D_star = (P * root) @ P.T
-    H = max(np.linalg.norm(h0), (np.linalg.norm(F, 2) * input_bound + np.linalg.norm(b)) / (1.0 - s[0]))
-    n = W.shape[0]
-    U = np.block([[W, D_star], [D, -W.T]])
-    F_u = np.vstack([F, np.zeros_like(F)])
-    b_u = np.concatenate([b, -np.linalg.norm(D, axis=1) * H])
-    C_u = np.hstack([C, np.zeros((C.shape[0], n))])
-    return RNN(U, F_u, b_u, C_u, np.concatenate([h0, np.zeros(n)]), activation="relu", system="float64")
+    return construct_urnn(rnn.to_float(), float(input_bound)).urnn
 
 
 def diagonal_scaling(W: np.ndarray) -> np.ndarray:
