@@ -154,3 +154,15 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
     res = subprocess.run([*cmd, "prove", "all"], cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_broken_pipe_is_quiet(monkeypatch, capsys) -> None:
+    import urnn_sym.cli_obstruction as module
+
+    def gone(**_: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(module, "relu_contrast", gone)
+    monkeypatch.setattr("urnn_sym.cli._silence_stdout", lambda: None)
+    assert main(["contrast"]) == 141
+    assert capsys.readouterr().err == ""

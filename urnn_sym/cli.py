@@ -14,6 +14,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -27,10 +28,11 @@ from .proofkit import available, exit_code, find_proofs_dir, load_script, run_sc
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports it
 
 EXIT_CODES_HELP = """exit codes:
-  0  success, or everything proved
-  1  a definitive negative answer (refuted, a check failed)
+  0  success, or everything proved ('refute': a distinguishing input was found)
+  1  a definitive negative answer ('check': refuted; 'recheck': not confirmed)
   2  bad input or usage (one-line message on stderr)
   3  unknown or inconclusive (timeout, hypothesis not met)"""
 
@@ -208,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         0 success or all proved; 1 a definitive negative answer; 2 bad input
         or usage, including no subcommand (the help is printed); 3 unknown or
-        inconclusive; 130 on ``KeyboardInterrupt``.
+        inconclusive; 130 on ``KeyboardInterrupt``; 141 when stdout is a pipe
+        whose reader has gone (``| head``), with nothing printed.
 
     Notes
     -----
@@ -230,12 +233,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UrnnSymError as exc:
         print(f"urnn-sym: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away (`urnn-sym ... | head`): stop quietly, as other tools do
+        return EXIT_BROKEN_PIPE
     except OSError as exc:
         print(f"urnn-sym: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("urnn-sym: interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _one_line(exc: BaseException) -> str:

@@ -105,6 +105,14 @@ def _cmd_witness(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _vector_text(values: list[Any]) -> str:
+    """``[1/2, 3]`` for numbers; ball enclosures (already bracketed) alone or in parentheses."""
+    texts = [str(v) for v in values]
+    if texts and all(t.startswith("[") for t in texts):
+        return texts[0] if len(texts) == 1 else f"({', '.join(texts)})"
+    return f"[{', '.join(texts)}]"
+
+
 def _print_refutation(ref: Refutation) -> None:
     print(ref.summary())
     if ref.status != "refuted" or ref.xs is None:
@@ -120,7 +128,7 @@ def _print_refutation(ref: Refutation) -> None:
     rows = [("x", ref.xs), ("y rnn", ref.ys_rnn or []), ("y candidate", ref.ys_candidate or [])]
     for k in range(len(ref.xs)):
         mark = "  <- differ" if k == ref.time_step else ""
-        cells = "   ".join(f"{label}({k}) = [{', '.join(str(v) for v in rows_[k])}]" for label, rows_ in rows)
+        cells = "   ".join(f"{label}({k}) = {_vector_text(rows_[k])}" for label, rows_ in rows)
         print(f"  {cells}{mark}")
     print(f"  {ref.reason}")
 
