@@ -22,7 +22,7 @@ from urnn_sym.errors import (
     NotContractiveError,
     UnsupportedError,
 )
-from urnn_sym.norms import is_orthogonal
+from urnn_sym.norms import is_contractive, is_orthogonal
 from urnn_sym.rational import cayley, rational_defect_rnn
 from urnn_sym.strategies import rational_defect_rnns, rnns
 
@@ -177,3 +177,12 @@ def test_float_norm_one_needs_horizon() -> None:
     xs = np.linspace(-1, 1, 30)[:, None]
     assert np.allclose(simulate(rnn, xs), simulate(res.urnn, xs), rtol=1e-9, atol=1e-12)
     assert entries(res.urnn._b)[2:] == res.b2
+
+
+def test_auto_scaling_stays_moderate_when_the_infimum_is_not_attained() -> None:
+    # inf ||L W L^-1|| = 1/2 is only approached as l_1 / l_2 -> 0; the search stops at a moderate L
+    big = RNN([[Fraction(1, 2), 2], [0, Fraction(1, 2)]], [[1], [1]], [0, 0], [[1, 1]])
+    res = construct_urnn(big, 1, scaling="auto")
+    ratio = max(res.scaling) / min(res.scaling)
+    assert 4 <= ratio <= 64, res.scaling
+    assert is_contractive(res.source.W).holds and res.valid_for == "all horizons"
