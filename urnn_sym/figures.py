@@ -383,7 +383,7 @@ _EXPERIMENT = ("fig2", "fig3")
 
 
 def experiment_png(name: str, directory: str | os.PathLike[str]) -> bytes:
-    """PNG bytes of poster Figure 2 or 3, drawn by ``runner.plot_png`` from ``DIRECTORY/NAME_summary.json``.
+    """PNG bytes of poster Figure 2 or 3, redrawn by ``runner.summary_png`` from ``DIRECTORY/NAME_summary.json``.
 
     Parameters
     ----------
@@ -404,7 +404,7 @@ def experiment_png(name: str, directory: str | os.PathLike[str]) -> bytes:
     FileFormatError
         If the summary is missing or lacks ``config`` / ``summary``.
     """
-    from .experiments.runner import plot_png
+    from .experiments.runner import summary_png
     from .io import read_json
 
     if name not in _EXPERIMENT:
@@ -412,22 +412,10 @@ def experiment_png(name: str, directory: str | os.PathLike[str]) -> bytes:
     path = Path(directory) / f"{name}_summary.json"
     if not path.is_file():
         raise FileFormatError(f"summaries: expected {path.name} in {directory} but found no such file")
-    doc = read_json(path, what="experiment summary")
     try:
-        config, summary = doc["config"], doc["summary"]
-        title = f"{config['name']}: SNR {config['snr_db']:g} dB, {config['realizations']} realisations, "
-        title += f"{config['epochs']} epochs"
-        by_size = {m: {k: _int_keys(v) for k, v in s.items()} for m, s in summary.items()}
-        return plot_png(by_size, float(config["snr_db"]), title)
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise FileFormatError(
-            f"{path}: expected an urnn-sym experiment summary (config, summary) but found {type(exc).__name__}: {exc}"
-        ) from None
-
-
-def _int_keys(value: Any) -> Any:
-    """JSON turns the hidden sizes into strings; ``plot_png`` sorts them, so they must be ints again."""
-    return {int(n): v for n, v in value.items()} if isinstance(value, dict) else value
+        return summary_png(read_json(path, what="experiment summary"))
+    except FileFormatError as exc:
+        raise FileFormatError(f"{path}: {exc}") from None
 
 
 def _summaries(outdir: Path, given: str | os.PathLike[str] | None) -> Path | None:

@@ -22,7 +22,6 @@ import io
 import json
 import multiprocessing
 import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -31,7 +30,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, UnsupportedError
+from ..errors import FileFormatError, InvalidArgumentError, UnsupportedError
+from ..io import atomic_write_bytes
 from ..model import RNN
 from .data import make_trials
 from .theory import check_theorem1
@@ -42,10 +42,12 @@ __all__ = [
     "FIGURES",
     "ExperimentConfig",
     "plot_png",
+    "plot_title",
     "report_lines",
     "require_matplotlib",
     "run_experiment",
     "summarize",
+    "summary_png",
     "write_outputs",
 ]
 
@@ -360,23 +362,6 @@ def summarize(rows: Sequence[dict[str, Any]], tolerance: float = 0.01) -> dict[s
     return out
 
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _csv_bytes(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
@@ -406,7 +391,7 @@ def require_matplotlib() -> Any:
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise UnsupportedError(
-            "matplotlib is needed for the experiment's plot; install it with: pip install 'urnn-sym[experiments]'"
+            "matplotlib is needed to draw figures; install it with: pip install 'urnn-sym[experiments]'"
         ) from exc
     return plt
 
@@ -471,6 +456,55 @@ def plot_png(summary: dict[str, Any], snr_db: float, title: str) -> bytes:
     return buf.getvalue()
 
 
+def plot_title(config: dict[str, Any]) -> str:
+    """The figure title of a run, e.g. ``"fig2: SNR 20 dB, 30 realisations, 300 epochs"``.
+
+    Parameters
+    ----------
+    config : dict
+        ``asdict(ExperimentConfig)``, as stored under ``"config"`` in the summary JSON.
+
+    Returns
+    -------
+    str
+    """
+    name, snr = config["name"], config["snr_db"]
+    return f"{name}: SNR {snr:g} dB, {config['realizations']} realisations, {config['epochs']} epochs"
+
+
+def summary_png(doc: dict[str, Any]) -> bytes:
+    """Redraw a run's figure from its summary document (``NAME_summary.json``), without training.
+
+    Parameters
+    ----------
+    doc : dict
+        The JSON document written by :func:`write_outputs` (``config`` and ``summary``).
+
+    Returns
+    -------
+    bytes
+        The same PNG as :func:`write_outputs` wrote for that run.
+
+    Raises
+    ------
+    FileFormatError
+        If ``doc`` lacks ``config`` or ``summary`` or they have the wrong shape.
+    """
+    try:
+        config, summary = doc["config"], doc["summary"]
+        # JSON turns the hidden sizes into strings; plot_png sorts them, so they must be ints again
+        by_size = {
+            model: {k: {int(n): v for n, v in val.items()} if isinstance(val, dict) else val for k, val in s.items()}
+            for model, s in summary.items()
+        }
+        title, snr_db = plot_title(config), float(config["snr_db"])
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise FileFormatError(
+            f"summary: expected an urnn-sym experiment summary (config, summary) but found {type(exc).__name__}: {exc}"
+        ) from None
+    return plot_png(by_size, snr_db, title)
+
+
 def write_outputs(run: dict[str, Any], out: str | os.PathLike[str]) -> dict[str, Path]:
     """Write the CSVs, the summary JSON and the PNG of a run into directory ``out``.
 
@@ -492,11 +526,7 @@ def write_outputs(run: dict[str, Any], out: str | os.PathLike[str]) -> dict[str,
     directory.mkdir(parents=True, exist_ok=True)
     config: ExperimentConfig = run["config"]
     summary = summarize(run["rows"])
-    png = plot_png(
-        summary,
-        config.snr_db,
-        f"{config.name}: SNR {config.snr_db:g} dB, {config.realizations} realisations, {config.epochs} epochs",
-    )
+    png = plot_png(summary, config.snr_db, plot_title(asdict(config)))
     paths = {
         "csv": directory / f"{config.name}.csv",
         "theorem1": directory / f"{config.name}_theorem1.csv",
@@ -520,10 +550,10 @@ def write_outputs(run: dict[str, Any], out: str | os.PathLike[str]) -> dict[str,
         "summary": summary,
         "theorem1": _theorem1_summary(run["theorem1"]),
     }
-    _atomic_write_bytes(paths["csv"], _csv_bytes(run["rows"], CSV_COLUMNS))
-    _atomic_write_bytes(paths["theorem1"], _csv_bytes(run["theorem1"], t1_columns))
-    _atomic_write_bytes(paths["summary"], (json.dumps(doc, indent=1) + "\n").encode("utf-8"))
-    _atomic_write_bytes(paths["png"], png)
+    atomic_write_bytes(paths["csv"], _csv_bytes(run["rows"], CSV_COLUMNS))
+    atomic_write_bytes(paths["theorem1"], _csv_bytes(run["theorem1"], t1_columns))
+    atomic_write_bytes(paths["summary"], (json.dumps(doc, indent=1) + "\n").encode("utf-8"))
+    atomic_write_bytes(paths["png"], png)
     return paths
 
 
