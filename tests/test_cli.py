@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from clitools import run
 
 from urnn_sym import __version__
 from urnn_sym.cli import build_parser, main
@@ -24,12 +25,6 @@ EXACT = {
     "C": [["1", "2"]],
 }
 INPUTS = {"format": "urnn-sym.inputs/1", "x": [["1"], ["-1/2"], ["3/4"], ["0"]]}
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_simulate_exact_prints_rationals(capsys, write_json) -> None:

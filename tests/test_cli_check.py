@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from clitools import run
 from test_smt import A1, LATE, U1, theorem1_pair
 
 from urnn_sym import RNN
@@ -13,12 +14,6 @@ from urnn_sym.cli import main
 from urnn_sym.io import write_rnn
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

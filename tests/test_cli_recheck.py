@@ -7,19 +7,13 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from clitools import run
 
-from urnn_sym.cli import main
 from urnn_sym.io import write_rnn
 from urnn_sym.smooth import delay_line_candidate, sigmoid_witness
 from urnn_sym.witnesses import lower_bound_witness
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def run(capsys, *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

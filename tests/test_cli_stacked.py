@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from clitools import run
 
 from urnn_sym.cli import main
 from urnn_sym.io import read_rnn
@@ -25,12 +26,6 @@ COUNTER = {
     "layers": [{"W": [[0]], "V": [[1]], "b": [0]}, {"W": [["1/2"]], "V": [[1]], "b": [0], "h0": [1]}],
     "C": [[1]],
 }
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_stack_to_single_writes_an_equivalent_rnn(capsys, write_json, tmp_path) -> None:

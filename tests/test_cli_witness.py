@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from clitools import run
 
 from urnn_sym.adversarial import shared_state_candidate, trained_candidate, witness_construction
 from urnn_sym.cli import main
@@ -13,12 +14,6 @@ from urnn_sym.io import read_rnn, write_rnn
 from urnn_sym.witnesses import lower_bound_witness
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

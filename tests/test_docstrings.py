@@ -24,7 +24,7 @@ _HEADER = re.compile(r"^\s*[A-Z][A-Za-z ]+\s*\n\s*-{3,}\s*$", re.MULTILINE)
 def _documented(doc: str) -> set[str]:
     names: set[str] = set()
     for match in _SECTION.finditer(doc):
-        body = doc[match.end():]
+        body = doc[match.end() :]
         nxt = _HEADER.search(body)
         body = body[: nxt.start()] if nxt else body
         lines = [ln for ln in body.splitlines() if ln.strip()]
@@ -64,7 +64,8 @@ def _parameters(obj) -> list[str]:
     else:
         sig = inspect.signature(obj)
     return [
-        p.name for p in sig.parameters.values()
+        p.name
+        for p in sig.parameters.values()
         if p.name not in ("self", "cls") and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     ]
 

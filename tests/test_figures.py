@@ -10,6 +10,7 @@ from pathlib import Path
 import flint
 import numpy as np
 import pytest
+from clitools import run as run_cli
 
 from urnn_sym import figures
 from urnn_sym.cli import main
@@ -47,12 +48,6 @@ def close_figures():
     plt = figures._pyplot()
     yield
     plt.close("all")
-
-
-def run_cli(capsys, *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # ------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ found, so that messages read ``W: expected shape (3, 3) but found (2, 3)``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
-from .errors import InvalidArgumentError, ShapeError
+from .errors import InvalidArgumentError, ShapeError, UrnnSymError
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "identity")
 NORMS = ("2", "inf")
@@ -54,3 +55,16 @@ def check_positive(name: str, value: Any) -> None:
         raise InvalidArgumentError(f"{name}: expected a positive number but found {value!r}") from exc
     if not ok:
         raise InvalidArgumentError(f"{name}: expected a positive number but found {value}")
+
+
+def check_input_bound(value: Any) -> Fraction:
+    """Return the input bound M as an exact positive rational (floats convert exactly)."""
+    from .arith import as_fraction  # lazy: arith imports this module's neighbours
+
+    try:
+        M = as_fraction(value, name="input_bound")
+    except UrnnSymError as exc:
+        raise InvalidArgumentError(f"input_bound: expected a positive rational number but found {value!r}") from exc
+    if M <= 0:
+        raise InvalidArgumentError(f"input_bound: expected a positive number but found {M}")
+    return M

@@ -12,6 +12,7 @@ A refutation written with ``-o`` is re-checked by ``urnn-sym recheck``
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -71,6 +72,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _smooth_witness(args: argparse.Namespace, *, activation: str) -> RNN:
+    """The Theorem 3 witness ``y(k) = activation(x(k))`` with ``args.n`` states."""
+    return sigmoid_witness(args.n, activation=activation)
+
+
 WITNESS_KINDS: dict[str, WitnessKind] = {
     "lower-bound": WitnessKind(
         help="Theorem 2 witness: W = 0, F = I, b = 0, C = I (y(k) = relu(x(k)))",
@@ -88,7 +94,7 @@ WITNESS_KINDS: dict[str, WitnessKind] = {
             "on an input of length <= m + 1 (Theorem 3, math.md section 4); 'urnn-sym refute'\n"
             "finds and certifies such an input in ball arithmetic.",
             add_arguments=_n_optional,
-            build=lambda args, name=name: sigmoid_witness(args.n, activation=name),
+            build=functools.partial(_smooth_witness, activation=name),
         )
         for name, label in (("sigmoid", "sigma"), ("tanh", "tanh"))
     },

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from ._validation import check_norm
+from ._validation import check_input_bound, check_norm
 from .arith import as_fraction, fmpq_to_fraction
 from .errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError, UrnnSymError
 from .linearize import Linearization, linearize, rational_parameters
@@ -61,18 +61,6 @@ def _check_pair(rnn: Any, candidate: Any) -> None:
         raise ShapeError(f"candidate: expected input dimension d = {rnn.d} (as the RNN) but found {candidate.d}")
     if rnn.p != candidate.p:
         raise ShapeError(f"candidate: expected output dimension p = {rnn.p} (as the RNN) but found {candidate.p}")
-
-
-def _bound(input_bound: Any) -> Fraction:
-    try:
-        M = as_fraction(input_bound, name="input_bound")
-    except UrnnSymError as exc:
-        raise InvalidArgumentError(
-            f"input_bound: expected a positive rational number but found {input_bound!r}"
-        ) from exc
-    if M <= 0:
-        raise InvalidArgumentError(f"input_bound: expected a positive number but found {M}")
-    return M
 
 
 def _box_half_width(M: Fraction, d: int, norm: str) -> Fraction:
@@ -149,7 +137,7 @@ def constructive_input(
     [[Fraction(5, 8)]]
     """
     _check_pair(rnn, candidate)
-    M, norm = _bound(input_bound), check_norm(norm)
+    M, norm = check_input_bound(input_bound), check_norm(norm)
     for name, value in (("horizon", horizon), ("points", points)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidArgumentError(f"{name}: expected an integer >= 1 but found {value!r}")
@@ -164,7 +152,9 @@ def constructive_input(
     room = r / 4  # points keep a margin r/4 inside [-r, r]^d, so any step below it stays in the ball
     tried, degenerate = [], 0
     start = time.perf_counter()
-    schedule = [(len(p), [[as_fraction(v, name="at") for v in row] for row in p]) for p in at]
+    schedule: list[tuple[int, list[list[Fraction]] | None]] = [
+        (len(p), [[as_fraction(v, name="at") for v in row] for row in p]) for p in at
+    ]
     schedule += [(T, None) for T in range(1, horizon + 1) for _ in range(points)]
     for index, (T, given) in enumerate(schedule):
         k = (index - len(at)) % points
@@ -173,7 +163,7 @@ def constructive_input(
         if not (la.generic and lb.generic):
             degenerate += 1
             continue
-        common = {"point": xs, "seconds": None}
+        common: dict[str, Any] = {"point": xs, "seconds": None}
         ref = certify(
             rnn,
             candidate,
@@ -275,7 +265,7 @@ def distinguishing_input(
     an input of length 2, found here constructively.
     """
     _check_pair(rnn, candidate)
-    M, norm = _bound(input_bound), check_norm(norm)
+    M, norm = check_input_bound(input_bound), check_norm(norm)
     acts = {rnn.activation, candidate.activation}
     if acts & set(_SMOOTH):
         smooth = _optional("urnn_sym.smooth", "distinguishing_input_smooth")
@@ -311,7 +301,7 @@ def distinguishing_input(
                 if isinstance(found, Refutation) and found:
                     return found
                 xs = found.xs if isinstance(found, Refutation) else found
-                ref = (
+                confirmed = (
                     None
                     if xs is None
                     else certify(
@@ -324,8 +314,8 @@ def distinguishing_input(
                         tried=tried,
                     )
                 )
-                if ref is not None:
-                    return ref
+                if confirmed is not None:
+                    return confirmed
                 tried.append("z3: the model found did not re-validate exactly")
             else:
                 tried.append(f"z3: no distinguishing input of length <= {smt_horizon}")

@@ -174,6 +174,20 @@ def normalize_eigenvalues(A: Any, r: Any, *, precision: Any = Fraction(1, 2**20)
     return M * flint.fmpq(rq.numerator * bound.denominator, rq.denominator * bound.numerator)
 
 
+def _diagonal_similarity(M: flint.fmpq_mat, d: list[Fraction]) -> flint.fmpq_mat:
+    """``D M D^-1`` for ``D = diag(d)``, exactly."""
+    m = M.nrows()
+    return flint.fmpq_mat(
+        m,
+        m,
+        [
+            M[i, j] * flint.fmpq(d[i].numerator * d[j].denominator, d[i].denominator * d[j].numerator)
+            for i in range(m)
+            for j in range(m)
+        ],
+    )
+
+
 def diagonal_contraction(K: Any, *, max_iter: int = 2000) -> list[Fraction] | None:
     """Positive rationals ``d_i`` with ``||D K D^-1||_2 < 1`` (D = diag(d)), certified exactly, or None.
 
@@ -204,16 +218,7 @@ def diagonal_contraction(K: Any, *, max_iter: int = 2000) -> list[Fraction] | No
         d = [Fraction(math.exp(v)).limit_denominator(denominator) for v in logd]
         if any(x <= 0 for x in d):
             continue
-        scaled = flint.fmpq_mat(
-            m,
-            m,
-            [
-                M[i, j] * flint.fmpq(d[i].numerator * d[j].denominator, d[i].denominator * d[j].numerator)
-                for i in range(m)
-                for j in range(m)
-            ],
-        )
-        if is_contractive(scaled):
+        if is_contractive(_diagonal_similarity(M, d)):
             return d
     return None
 
@@ -338,15 +343,7 @@ def enrnn_route(W: Any, q: int) -> EnrnnRoute:
             "rho(K) < 1 but ||K|| >= 1 and no certified diagonal D with ||D K D^-1|| < 1 was found; "
             "only the finite-horizon construction is established",
         )
-    Ks = flint.fmpq_mat(
-        m,
-        m,
-        [
-            Kb[i, j] * flint.fmpq(d[i].numerator * d[j].denominator, d[i].denominator * d[j].numerator)
-            for i in range(m)
-            for j in range(m)
-        ],
-    )
+    Ks = _diagonal_similarity(Kb, d)
     checks["||D K D^-1|| < 1"] = is_contractive(Ks)
     r = defect_rank(Ks)
     bound = spectral_norm_upper_bound(Ks, precision=Fraction(1, 2**20))

@@ -47,6 +47,7 @@ __all__ = [
     "RNN_FORMAT",
     "atomic_write_bytes",
     "atomic_write_text",
+    "convert_field",
     "dump_rnn",
     "format_number",
     "load_rnn",
@@ -127,6 +128,56 @@ def _has_json_float(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_json_float(v) for v in value)
     return isinstance(value, float)
+
+
+def convert_field(
+    value: Any, *, where: str, depth: int, symbols: frozenset[str] = frozenset(), exact: bool = False
+) -> tuple[Any, bool]:
+    """Return a decoded JSON field with every entry converted by the entry rules, and whether it held a JSON float.
+
+    The entry rules are those of the module docstring; document readers built
+    on top of ``urnn-sym.rnn/1`` (e.g. :func:`urnn_sym.stacked.load_stacked`)
+    use this for each of their matrix and vector fields.
+
+    Parameters
+    ----------
+    value : Any
+        The decoded field: a list of rows (``depth=2``), a flat list
+        (``depth=1``) or a single entry (``depth=0``).
+    where : str
+        Name of the field (e.g. ``"model.json: layer 2: W"``), used as the
+        prefix of error messages.
+    depth : int
+        Nesting depth of ``value``: 2 for a matrix, 1 for a vector, 0 for a number.
+    symbols : frozenset of str, default frozenset()
+        Names that string entries may use.
+    exact : bool, default False
+        Convert every JSON float exactly to its dyadic rational.
+
+    Returns
+    -------
+    tuple
+        The converted field (nested lists of ints, floats, Fractions and the
+        sympy numbers or expressions parsed from strings) and whether ``value``
+        contains a JSON float (the caller makes the model float64 when some
+        field does and ``exact`` is False).
+
+    Raises
+    ------
+    FileFormatError
+        If ``value`` is not nested ``depth`` deep or an entry is not a number
+        or a numeric string.
+    ParseError
+        If a string entry is not a number (see :func:`urnn_sym.arith.parse_number`).
+
+    Examples
+    --------
+    >>> convert_field([["1/2", 0.5]], where="W", depth=2)
+    ([[1/2, 0.5]], True)
+    >>> convert_field([["1/2", 0.5]], where="W", depth=2, exact=True)
+    ([[1/2, Fraction(1, 2)]], True)
+    """
+    return _convert(value, where, symbols, exact, depth), _has_json_float(value)
 
 
 def load_rnn(data: Any, *, exact: bool = False, source: str = "rnn") -> RNN:

@@ -45,9 +45,9 @@ import flint
 import numpy as np
 import scipy.linalg
 
-from ._validation import check_norm
+from ._validation import check_input_bound, check_norm
 from .arith import arith, as_fraction, working_precision
-from .errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError, UrnnSymError
+from .errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError
 from .evidence import Check
 from .linearize import rational_parameters
 from .model import RNN, simulate
@@ -514,12 +514,7 @@ def distinguishing_input_smooth(
     """
     _check_pair(rnn, candidate)
     norm = check_norm(norm)
-    try:
-        M = as_fraction(input_bound, name="input_bound")
-    except UrnnSymError as exc:
-        raise InvalidArgumentError(f"input_bound: expected a positive number but found {input_bound!r}") from exc
-    if M <= 0:
-        raise InvalidArgumentError(f"input_bound: expected a positive number but found {M}")
+    M = check_input_bound(input_bound)
     horizon = candidate.n + 1 if horizon is None else _positive_int("horizon", horizon)
     points = _positive_int("points", points)
     precision = _positive_int("precision", precision, 16)

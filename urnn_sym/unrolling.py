@@ -1,0 +1,327 @@
+"""Exact unrolling shared by the z3 checks: numbers, networks as exact rows, solver limits.
+
+The common layer of :mod:`urnn_sym.smt` (math.md section 1, equivalence on X_M):
+
+* exact numbers -- Fractions, or exact sympy numbers for algebraic entries --
+  with rational enclosures, exact signs, and z3 terms (``sqrt(a)`` becomes a
+  variable ``r`` with ``r * r == a, r >= 0``, which makes a query nonlinear);
+* a network as exact rows of W, F, b, C and h0, and the argument checks of the
+  bounded check and of the inductive proof;
+* the solver budget: one wall-clock deadline and a resource limit for every
+  z3 call of a verdict, so that running out gives ``unknown`` with z3's reason;
+* the shared unrolling: every pre-activation is a linear form over the inputs
+  and earlier ReLU outputs; a form that is a positive multiple of one already
+  seen reuses its ReLU (``relu(c z) = c relu(z)`` for ``c > 0``), and a ReLU
+  whose input is provably ``<= 0`` is the constant 0.
+
+>>> from fractions import Fraction as Q
+>>> _enclose(Q(1, 3))
+(Fraction(1, 3), Fraction(1, 3))
+>>> _combine([(Q(1), {"x": Q(2)}), (Q(-2), {"x": Q(1), None: Q(1)})])
+{None: Fraction(-2, 1)}
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+import z3
+
+from ._validation import check_input_bound, check_norm
+from .arith import as_fraction, exact_sign, parse_number
+from .errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError
+from .model import RNN
+
+__all__ = ["DEFAULT_RLIMIT"]
+
+DEFAULT_RLIMIT = 10**9
+Num = Any  # Fraction, or an exact sympy number for algebraic entries
+Form = dict[Any, Num]  # linear form: key -> coefficient; key None is the constant
+
+# ------------------------------------------------------------------------------
+# exact numbers: enclosures, comparisons, z3 terms
+# ------------------------------------------------------------------------------
+
+_ENCLOSURES: dict[str, tuple[Fraction, Fraction]] = {}
+
+
+def _num(v: Any) -> Num:
+    """Fraction for rationals, else the exact sympy number."""
+    if isinstance(v, Fraction):
+        return v
+    e = sympy.sympify(v)
+    return Fraction(int(e.p), int(e.q)) if e.is_Rational else e
+
+
+def _enclose(v: Num) -> tuple[Fraction, Fraction]:
+    """Rational ``lo <= v <= hi`` (equal for rationals; width 2^-60 for algebraic numbers)."""
+    if isinstance(v, Fraction):
+        return v, v
+    key = sympy.srepr(v)
+    if key not in _ENCLOSURES:
+        mid = Fraction(str(sympy.N(v, 40)))
+        eps = Fraction(1, 2**60)
+        lo, hi = mid - eps, mid + eps
+        if exact_sign(v - sympy.Rational(lo.numerator, lo.denominator)) < 0:
+            lo = mid - 1
+        if exact_sign(sympy.Rational(hi.numerator, hi.denominator) - v) < 0:
+            hi = mid + 1
+        _ENCLOSURES[key] = (lo, hi)
+    return _ENCLOSURES[key]
+
+
+def _read_num(v: Any) -> Num:
+    """A number from a certificate: Fraction, int, or an exact string such as ``"-sqrt(3)"``."""
+    return _num(parse_number(v, name="certificate")) if isinstance(v, str) else _num(v)
+
+
+def _is_zero(v: Num) -> bool:
+    return v == 0 if isinstance(v, Fraction) else exact_sign(v) == 0
+
+
+def _sign(v: Num) -> int:
+    return (v > 0) - (v < 0) if isinstance(v, Fraction) else exact_sign(v)
+
+
+def _simplify(v: Num) -> Num:
+    return v if isinstance(v, Fraction) else _num(sympy.expand(v))
+
+
+class _Z3Numbers:
+    """z3 terms for exact numbers; ``sqrt(a)`` becomes a variable r with ``r*r == a, r >= 0``."""
+
+    def __init__(self) -> None:
+        self.side: list[Any] = []
+        self._roots: dict[str, Any] = {}
+        self.nonlinear = False
+
+    def term(self, v: Num) -> Any:
+        if isinstance(v, Fraction):
+            return z3.RealVal(f"{v.numerator}/{v.denominator}")
+        return self._expr(sympy.sympify(v))
+
+    def _expr(self, e: sympy.Expr) -> Any:
+        if e.is_Rational:
+            return z3.RealVal(f"{int(e.p)}/{int(e.q)}")
+        if e.is_Add:
+            return z3.Sum([self._expr(t) for t in e.args])
+        if e.is_Mul:
+            out = self._expr(e.args[0])
+            for t in e.args[1:]:
+                out = out * self._expr(t)
+            return out
+        if e.is_Pow and e.exp.is_Rational and int(e.exp.q) in (1, 2):
+            base = self._expr(e.base) if e.exp.q == 1 else self._root(e.base)
+            power = z3.RealVal(1)
+            for _ in range(abs(int(e.exp.p))):
+                power = power * base
+            return power if e.exp.p > 0 else 1 / power
+        raise UnsupportedError(f"entry {e}: only rationals, +, *, integer powers and sqrt can be encoded for z3")
+
+    def _root(self, base: sympy.Expr) -> Any:
+        key = sympy.srepr(base)
+        if key not in self._roots:
+            r = z3.Real(f"sqrt_{len(self._roots)}")
+            self.side += [r * r == self._expr(base), r >= 0]
+            self._roots[key] = r
+            self.nonlinear = True
+        return self._roots[key]
+
+
+# ------------------------------------------------------------------------------
+# networks as exact rows
+# ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Net:
+    W: list[list[Num]]
+    F: list[list[Num]]
+    b: list[Num]
+    C: list[list[Num]]
+    h0: list[Num]
+    relu: bool
+
+    @property
+    def n(self) -> int:
+        return len(self.b)
+
+    @classmethod
+    def of(cls, rnn: RNN) -> _Net:
+        m = rnn.to_exact().matrices()
+        rows = {k: [[_num(v) for v in r] for r in M.tolist()] for k, M in m.items()}
+        return cls(
+            rows["W"],
+            rows["F"],
+            [r[0] for r in rows["b"]],
+            rows["C"],
+            [r[0] for r in rows["h0"]],
+            rnn.activation == "relu",
+        )
+
+
+def _check_pair(a: Any, b: Any, input_bound: Any, norm: Any) -> tuple[Fraction, str]:
+    for name, value in (("a", a), ("b", b)):
+        if not isinstance(value, RNN):
+            raise EntryTypeError(f"{name}: expected an RNN but found {type(value).__name__}")
+        if value.activation not in ("relu", "identity"):
+            raise UnsupportedError(
+                f"{name}: activation: expected 'relu' or 'identity' (piecewise linear) but found {value.activation!r}"
+            )
+        if value.system == "symbolic":
+            raise UnsupportedError(f"{name}: has free symbols; substitute numbers before checking")
+    if (a.d, a.p) != (b.d, b.p):
+        raise ShapeError(f"b: expected input and output dimensions (d, p) = {(a.d, a.p)} as a but found {(b.d, b.p)}")
+    norm = check_norm(norm)
+    return check_input_bound(input_bound), norm
+
+
+def _check_timeout(timeout: Any) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise InvalidArgumentError(f"timeout: expected a positive number of seconds but found {timeout!r}")
+    return float(timeout)
+
+
+# ------------------------------------------------------------------------------
+# solver calls with limits
+# ------------------------------------------------------------------------------
+
+
+class _Budget:
+    """Wall-clock deadline shared by every solver call of one verdict."""
+
+    def __init__(self, timeout: float, rlimit: int) -> None:
+        self.deadline = time.monotonic() + timeout
+        self.rlimit = rlimit
+        self.queries = 0
+        self.seconds = 0.0
+
+    def check(self, solver: Any) -> tuple[str, str]:
+        """Run ``solver.check()`` within the remaining time; ``(result, reason)``."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0.001:
+            return "unknown", "time budget exhausted"
+        solver.set("timeout", max(1, int(remaining * 1000)))
+        solver.set("rlimit", self.rlimit)
+        start = time.monotonic()
+        try:
+            result = solver.check()
+        except z3.Z3Exception as exc:
+            return "unknown", f"z3 error: {exc}"
+        finally:
+            self.queries += 1
+            self.seconds += time.monotonic() - start
+        if result == z3.unknown:
+            reason = solver.reason_unknown()
+            if reason == "canceled":
+                past = time.monotonic() >= self.deadline - 0.001
+                reason = "timeout" if past else f"canceled (resource limit reached: rlimit {self.rlimit})"
+            return "unknown", reason
+        return str(result), ""
+
+
+def _model_fraction(model: Any, var: Any, bound: Fraction) -> Fraction:
+    """Exact rational value of an input variable (algebraic values: a rational approximation inside the bound)."""
+    val = model.eval(var, model_completion=True)
+    if isinstance(val, z3.AlgebraicNumRef):
+        val = val.approx(60)
+    q = as_fraction(val.as_fraction(), name=str(var))
+    return max(-bound, min(bound, q))
+
+
+# ------------------------------------------------------------------------------
+# shared symbolic unrolling
+# ------------------------------------------------------------------------------
+
+
+def _form_key(form: Form) -> tuple[Any, ...]:
+    return tuple(sorted((repr(k), str(v)) for k, v in form.items()))
+
+
+class _Unroller:
+    """Both networks unrolled once, over linear forms with shared ReLU atoms."""
+
+    def __init__(self, M: Fraction, norm: str, d: int, nums: _Z3Numbers) -> None:
+        self.M, self.norm, self.d, self.nums = M, norm, d, nums
+        self.vars: dict[Any, Any] = {}
+        self.ranges: dict[Any, tuple[Fraction, Fraction]] = {}
+        self.cache: dict[tuple[Any, ...], Any] = {}
+        self.constraints: list[Any] = []
+        self.atoms = 0
+        self.steps = 0
+
+    def inputs(self, k: int) -> list[Form]:
+        keys = [("x", k, j) for j in range(self.d)]
+        for key in keys:
+            self.vars[key] = z3.Real(f"x_{k}_{key[2]}")
+            self.ranges[key] = (-self.M, self.M)
+            self.constraints += [self.vars[key] >= -self.M, self.vars[key] <= self.M]
+        if self.norm == "2" and self.d > 1:
+            self.constraints.append(z3.Sum([self.vars[k] * self.vars[k] for k in keys]) <= self.M * self.M)
+        return [{key: Fraction(1)} for key in keys]
+
+    def bounds(self, form: Form) -> tuple[Fraction, Fraction]:
+        lo = hi = Fraction(0)
+        for key, coef in form.items():
+            cl, ch = _enclose(coef)
+            vl, vh = self.ranges[key] if key is not None else (Fraction(1), Fraction(1))
+            prods = (cl * vl, cl * vh, ch * vl, ch * vh)
+            lo, hi = lo + min(prods), hi + max(prods)
+        return lo, hi
+
+    def term(self, form: Form) -> Any:
+        parts = [self.nums.term(c) * (self.vars[k] if k is not None else 1) for k, c in form.items()]
+        return z3.Sum(parts) if parts else z3.RealVal(0)
+
+    def relu(self, form: Form, known: tuple[Fraction, Fraction] | None) -> Form:
+        lo, hi = self.bounds(form)
+        if known is not None:
+            lo, hi = max(lo, known[0]), min(hi, known[1])
+        if hi <= 0:
+            return {}
+        if lo >= 0:
+            return form
+        lead = min((k for k in form if k is not None), key=repr, default=None)
+        if lead is None:
+            return form if _sign(form[None]) > 0 else {}
+        scale = form[lead] if _sign(form[lead]) > 0 else -form[lead]
+        unit = {k: _simplify(c / scale) for k, c in form.items()}
+        key = _form_key(unit)
+        if key not in self.cache:
+            atom = ("h", self.atoms)
+            self.atoms += 1
+            z = self.term(unit)
+            self.vars[atom] = z3.Real(f"h_{atom[1]}")
+            self.constraints.append(self.vars[atom] == z3.If(z > 0, z, 0))
+            sl, sh = _enclose(scale)
+            self.ranges[atom] = (Fraction(0), max(Fraction(0), max(hi / sl, hi / sh)))
+            self.cache[key] = atom
+        return {self.cache[key]: scale}
+
+    def step(self, net: _Net, h: list[Form], x: list[Form], known: Sequence[Any] | None) -> list[Form]:
+        out = []
+        for i in range(net.n):
+            z = _combine([(net.W[i][j], h[j]) for j in range(net.n)] + [(net.F[i][j], x[j]) for j in range(self.d)])
+            z = _combine([(Fraction(1), z), (Fraction(1), {None: net.b[i]})])
+            out.append(self.relu(z, None if known is None else known[i]) if net.relu else z)
+        return out
+
+
+def _combine(terms: list[tuple[Num, Form]]) -> Form:
+    """The linear form ``sum c * f`` with zero coefficients removed."""
+    out: dict[Any, Num] = {}
+    for c, f in terms:
+        if isinstance(c, Fraction) and c == 0:
+            continue
+        for k, v in f.items():
+            out[k] = out.get(k, Fraction(0)) + c * v
+    return {k: s for k, v in out.items() if not _is_zero(s := _simplify(v))}
+
+
+def _outputs(net: _Net, h: list[Form]) -> list[Form]:
+    return [_combine([(net.C[i][j], h[j]) for j in range(net.n)]) for i in range(len(net.C))]
