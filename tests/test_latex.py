@@ -109,7 +109,7 @@ def test_cli_latex_document_to_file(tmp_path, capsys) -> None:
     [
         (["--theorem1"], "--theorem1 needs --input-bound M"),
         (["--full"], "--full applies only with --theorem1"),
-        (["--norm", "inf"], "--norm applies only with --theorem1"),
+        (["--norm", "2"], "--norm applies only with --theorem1"),
         (["--theorem1", "--input-bound", "0"], "input_bound"),
     ],
 )

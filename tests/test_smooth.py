@@ -301,7 +301,7 @@ def test_dispatch_from_distinguishing_input() -> None:
         ({"candidate": random_candidate(2, d=2)}, ShapeError, r"candidate: expected \(d, p\) = \(1, 1\)"),
         ({"candidate": "c"}, EntryTypeError, "candidate: expected an RNN but found str"),
         ({"input_bound": 0}, InvalidArgumentError, "input_bound: expected a positive number but found 0"),
-        ({"input_bound": "abc"}, InvalidArgumentError, "input_bound: expected a positive rational number but found .abc."),
+        ({"input_bound": "abc"}, InvalidArgumentError, "input_bound: expected a positive rational number"),
         ({"norm": "1"}, InvalidArgumentError, "norm: expected '2' or 'inf'"),
         ({"horizon": 0}, InvalidArgumentError, "horizon: expected an integer >= 1 but found 0"),
         ({"precision": 8}, InvalidArgumentError, "precision: expected an integer >= 16 but found 8"),

@@ -98,7 +98,7 @@ def add_construction_options(p: argparse.ArgumentParser, *, required: bool) -> N
     p.add_argument(
         "--input-bound", required=required, metavar="M", help="bound on ||x(k)|| (exact text such as 1/2 is kept exact)"
     )
-    p.add_argument("--norm", choices=["2", "inf"], default="2", help="input norm of the bound (default 2)")
+    p.add_argument("--norm", choices=["inf", "2"], default="inf", help="input norm of the bound (default inf)")
     p.add_argument("--minimal", action="store_true", help="minimal completion: n + rank(I - W^T W) states")
     p.add_argument("--horizon", type=_horizon, metavar="T", help="equivalence for the first T steps (||W||_2 <= 1)")
     p.add_argument("--scaling", choices=["auto"], help="search a positive diagonal L with ||L W L^-1||_2 < 1")

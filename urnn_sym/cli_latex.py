@@ -63,7 +63,7 @@ def standalone_document(body: str, *, title: str = "") -> str:
 # flag -> (attribute, default): options that only make sense for the Theorem 1 pair
 _THEOREM1_ONLY = {
     "--input-bound": ("input_bound", None),
-    "--norm": ("norm", "2"),
+    "--norm": ("norm", "inf"),
     "--minimal": ("minimal", False),
     "--horizon": ("horizon", None),
     "--scaling": ("scaling", None),

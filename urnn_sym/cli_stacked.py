@@ -107,7 +107,7 @@ def _stacked_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--at-equilibrium", action="store_true", help="first restart every layer at the zero-input equilibrium"
     )
-    p.add_argument("--norm", choices=["2", "inf"], default="2", help="input norm (default 2; z3 uses it too)")
+    p.add_argument("--norm", choices=["inf", "2"], default="inf", help="input norm (default inf; z3 uses it too)")
     p.add_argument("--z3-horizon", type=int, default=0, metavar="T", help="z3 bounded check of the delayed outputs")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="z3 time limit in seconds (default 60)")
 

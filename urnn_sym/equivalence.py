@@ -354,7 +354,7 @@ def construct_urnn(
     rnn: RNN,
     input_bound: Any,
     *,
-    norm: str = "2",
+    norm: str = "inf",
     minimal: bool = False,
     horizon: int | None = None,
     scaling: Any = None,
@@ -369,8 +369,11 @@ def construct_urnn(
         ReLU, float64 or exact, ``||W||_2 < 1`` (or see ``horizon``/``scaling``).
     input_bound : number
         ``M > 0``.
-    norm : {"2", "inf"}
-        The input norm of the bound.
+    norm : {"inf", "2"}
+        The input norm of the bound.  The default box ``||x(k)||_inf <= M``
+        contains the paper's ball ``||x(k)||_2 <= M``, so the URNN built for it
+        is equivalent on the ball too; ``"2"`` gives smaller extra biases when
+        ``d > 1``.
     minimal : bool
         Use the minimal completion (``rank(I - W^T W)`` extra states instead of n).
     horizon : int, optional

@@ -134,7 +134,7 @@ def prove_equivalence(
     urnn: RNN,
     *,
     input_bound: Any,
-    norm: str = "2",
+    norm: str = "inf",
     invariant: str = "auto",
     discharge: str = "auto",
     timeout: float = 60.0,
@@ -149,8 +149,9 @@ def prove_equivalence(
         (the Theorem 1 shape, see :func:`match_theorem1_shape`).
     input_bound : number
         M > 0.
-    norm : {"2", "inf"}
-        Input norm (the paper's X_M uses "2").
+    norm : {"inf", "2"}
+        Input norm.  The default box ``||x(k)||_inf <= M`` contains the paper's
+        ball ``||x(k)||_2 <= M``, so a proof for it covers the ball too.
     invariant : {"auto", "ball", "box"}
         The invariant set S; "auto" tries the ball, then a box.
     discharge : {"auto", "certificate", "z3"}

@@ -313,7 +313,7 @@ class StackedURNN:
     construction: Any
 
 
-def stack_to_urnn(stacked: StackedRNN, input_bound: Any, *, norm: str = "2", minimal: bool = False) -> StackedURNN:
+def stack_to_urnn(stacked: StackedRNN, input_bound: Any, *, norm: str = "inf", minimal: bool = False) -> StackedURNN:
     """Stacked contractive ReLU RNN -> URNN with delay ``L - 1`` (issue 8, item 3).
 
     Steps: the exact delay condition (:func:`delay_condition`), a certified
@@ -328,8 +328,8 @@ def stack_to_urnn(stacked: StackedRNN, input_bound: Any, *, norm: str = "2", min
         condition holds (e.g. :func:`at_equilibrium`).
     input_bound : number
         ``M``: equivalence on inputs with ``||x(k)||_norm <= M``.
-    norm : {"2", "inf"}
-        Input norm.
+    norm : {"inf", "2"}
+        Input norm (default: the box, which contains the 2-norm ball).
     minimal : bool
         Use the minimal completion.
 
