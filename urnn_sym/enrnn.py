@@ -36,13 +36,13 @@ from typing import Any
 
 import flint
 import numpy as np
-from scipy.optimize import minimize
 
 from .arith import arith, as_fraction, system_of, to_matrix
 from .errors import InvalidArgumentError, ShapeError, UnsupportedError
 from .evidence import Check
 from .model import RNN
 from .norms import is_contractive, is_orthogonal, ldl_pivots, spectral_norm_upper_bound
+from .scaling import contracting_scaling, scaled_matrix
 
 __all__ = [
     "EnrnnRoute",
@@ -174,53 +174,28 @@ def normalize_eigenvalues(A: Any, r: Any, *, precision: Any = Fraction(1, 2**20)
     return M * flint.fmpq(rq.numerator * bound.denominator, rq.denominator * bound.numerator)
 
 
-def _diagonal_similarity(M: flint.fmpq_mat, d: list[Fraction]) -> flint.fmpq_mat:
-    """``D M D^-1`` for ``D = diag(d)``, exactly."""
-    m = M.nrows()
-    return flint.fmpq_mat(
-        m,
-        m,
-        [
-            M[i, j] * flint.fmpq(d[i].numerator * d[j].denominator, d[i].denominator * d[j].numerator)
-            for i in range(m)
-            for j in range(m)
-        ],
-    )
-
-
 def diagonal_contraction(K: Any, *, max_iter: int = 2000) -> list[Fraction] | None:
     """Positive rationals ``d_i`` with ``||D K D^-1||_2 < 1`` (D = diag(d)), certified exactly, or None.
 
     Parameters
     ----------
     K : matrix-like
-        Square rational (or float64) matrix.
+        Square rational (or float64, converted exactly) matrix.
     max_iter : int
-        Iterations of the numerical search (Nelder-Mead on ``log d``).
+        Iterations of the last (Nelder-Mead) stage of the search.
+
+    Returns
+    -------
+    list of Fraction or None
+        The diagonal of D.
 
     Notes
     -----
-    The search is numerical; only the returned D is a claim, and it is checked
-    by the exact test ``I - (D K D^-1)^T (D K D^-1)`` positive definite.
+    :func:`urnn_sym.scaling.contracting_scaling` on the exact K: the search is
+    numerical; only the returned D is a claim, and it is checked by the exact
+    test ``I - (D K D^-1)^T (D K D^-1)`` positive definite.
     """
-    M = _rational("K", K)
-    m = M.nrows()
-    Kf = _float(M)
-
-    def norm(logd: np.ndarray) -> float:
-        d = np.exp(logd - logd.mean())
-        return float(np.linalg.norm((d[:, None] * Kf) / d[None, :], 2))
-
-    start = np.zeros(m)
-    best = minimize(norm, start, method="Nelder-Mead", options={"maxiter": max_iter, "xatol": 1e-10, "fatol": 1e-12})
-    logd = best.x - best.x.mean()
-    for denominator in (2**10, 2**20, 2**40):
-        d = [Fraction(math.exp(v)).limit_denominator(denominator) for v in logd]
-        if any(x <= 0 for x in d):
-            continue
-        if is_contractive(_diagonal_similarity(M, d)):
-            return d
-    return None
+    return contracting_scaling(_rational("K", K), max_iter=max_iter)
 
 
 @dataclass(frozen=True)
@@ -343,7 +318,7 @@ def enrnn_route(W: Any, q: int) -> EnrnnRoute:
             "rho(K) < 1 but ||K|| >= 1 and no certified diagonal D with ||D K D^-1|| < 1 was found; "
             "only the finite-horizon construction is established",
         )
-    Ks = _diagonal_similarity(Kb, d)
+    Ks = scaled_matrix(Kb, d)
     checks["||D K D^-1|| < 1"] = is_contractive(Ks)
     r = defect_rank(Ks)
     bound = spectral_norm_upper_bound(Ks, precision=Fraction(1, 2**20))

@@ -69,6 +69,7 @@ from .norms import (
     sqrt_upper,
     vector_norm_upper_bound,
 )
+from .scaling import contracting_scaling
 
 __all__ = ["URNNConstruction", "construct_urnn", "rescale"]
 
@@ -252,52 +253,6 @@ def rescale(rnn: RNN, scaling: Sequence[Any]) -> RNN:
     )
 
 
-def _auto_scaling(W: Any) -> list[Fraction] | None:
-    """A certified positive diagonal L with ``||L W L^-1||_2 < 1``, or None.
-
-    Numerical search over ``log l`` (L-BFGS-B; the log-norm is convex in
-    ``log l``), then the L closest to I (in ``||log l||``) whose norm is halfway
-    between that minimum and 1 (SLSQP), rounded to rationals with small denominators first so that the
-    scaled RNN stays cheap to compute with, each candidate certified by the
-    exact test of :func:`urnn_sym.norms.is_contractive`; then the Nelder-Mead
-    search of :func:`urnn_sym.enrnn.diagonal_contraction`.
-    """
-    from scipy.optimize import minimize
-
-    from .enrnn import diagonal_contraction
-
-    Wf = W if isinstance(W, np.ndarray) else np.array([float(x) for x in entries(W)]).reshape(arith("exact").shape(W))
-    n = Wf.shape[0]
-
-    def log_norm(x: np.ndarray) -> float:
-        ell = np.exp(x)
-        return float(np.log(np.linalg.norm(ell[:, None] * Wf / ell[None, :], 2) + 1e-300))
-
-    best = minimize(log_norm, np.zeros(n), method="L-BFGS-B", bounds=[(-20.0, 20.0)] * n)
-    x = best.x - best.x.mean()
-    if best.fun < 0:
-        # The infimum may only be approached as some l_i -> 0 (e.g. a triangular W): take instead the L
-        # closest to I whose norm is halfway between the infimum and 1, which keeps the biases moderate.
-        target = float(np.log((1 + np.exp(best.fun)) / 2))
-        near = minimize(
-            lambda y: float(y @ y),
-            x,
-            jac=lambda y: 2 * y,
-            method="SLSQP",
-            constraints=[{"type": "ineq", "fun": lambda y: target - log_norm(y)}],
-        )
-        if near.success and log_norm(near.x) < 0:
-            x = near.x
-    ell = np.exp(x - x.max())
-    system = "float64" if isinstance(W, np.ndarray) else "exact"
-    probe = RNN(W, [[0]] * n, [0] * n, [[0] * n], system=system)
-    for bits in (4, 8, 16, 32, None):
-        cand = [Fraction(float(v)) if bits is None else Fraction(float(v)).limit_denominator(2**bits) for v in ell]
-        if all(v > 0 for v in cand) and _is_contractive(rescale(probe, cand)._W):
-            return cand
-    return diagonal_contraction(W)
-
-
 # ------------------------------------------------------------------------------
 # the construction
 # ------------------------------------------------------------------------------
@@ -419,7 +374,7 @@ def construct_urnn(
         work = rescale(rnn, used_scaling)
     contractive = _is_contractive(work._W)
     if not contractive and scaling == "auto":
-        found = _auto_scaling(work._W)
+        found = contracting_scaling(work._W)
         if found is not None:
             used_scaling = found
             work = rescale(rnn, found)

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..equivalence import construct_urnn
+from ..equivalence import construct_urnn, rescale
 from ..model import RNN, simulate
+from ..scaling import contracting_scaling
 
-__all__ = ["Theorem1Check", "check_theorem1", "diagonal_scaling", "theorem1_urnn_float"]
+__all__ = ["Theorem1Check", "check_theorem1", "theorem1_urnn_float"]
 
 
 def theorem1_urnn_float(rnn: RNN, input_bound: float) -> RNN:
@@ -59,34 +60,6 @@ def theorem1_urnn_float(rnn: RNN, input_bound: float) -> RNN:
     return construct_urnn(rnn.to_float(), float(input_bound)).urnn
 
 
-def diagonal_scaling(W: np.ndarray) -> np.ndarray:
-    """Positive diagonal ``l`` that (locally) minimises ``||diag(l) W diag(l)^-1||_2``.
-
-    ReLU commutes with positive diagonal scalings, so ``(L W L^-1, L F, L b, C L^-1,
-    L h0)`` is an exact equivalent of a ReLU RNN (math.md section 1); when the scaled
-    ``W`` is contractive, Theorem 1 applies to it.
-
-    Parameters
-    ----------
-    W : numpy.ndarray
-        Square matrix.
-
-    Returns
-    -------
-    numpy.ndarray
-        The diagonal ``l`` (normalised to geometric mean 1).
-    """
-    from scipy.optimize import minimize
-
-    W = np.asarray(W, float)
-
-    def norm(u: np.ndarray) -> float:
-        return float(np.linalg.norm(np.exp(u)[:, None] * W * np.exp(-u)[None, :], 2))
-
-    u = minimize(norm, np.zeros(W.shape[0]), method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12}).x
-    return np.exp(u - u.mean())
-
-
 @dataclass(frozen=True)
 class Theorem1Check:
     """Result of comparing a ReLU RNN with its Theorem-1 URNN.
@@ -96,8 +69,9 @@ class Theorem1Check:
     w_norm : float
         ``||W||_2`` of the RNN.
     scaled_norm : float
-        ``||L W L^-1||_2`` after the diagonal scaling of :func:`diagonal_scaling`
-        (equal to ``w_norm`` when no scaling was needed).
+        ``||L W L^-1||_2`` after the certified diagonal scaling of
+        :func:`urnn_sym.scaling.contracting_scaling` (equal to ``w_norm`` when no
+        scaling was needed; NaN when none was found).
     method : str
         ``"direct"`` (``||W|| < 1``), ``"diagonal scaling"`` (Theorem 1 applied to the
         scaled RNN) or ``"not contractive"`` (then the other fields are NaN).
@@ -125,8 +99,9 @@ class Theorem1Check:
 def check_theorem1(rnn: RNN, x: np.ndarray, start: int = 0) -> Theorem1Check:
     """Simulate ``rnn`` and its Theorem-1 URNN on ``x`` and compare outputs from step ``start``.
 
-    When ``||W||_2 >= 1`` the RNN is first rescaled by :func:`diagonal_scaling`;
-    if that does not make it contractive, nothing is built.  The input bound ``M``
+    When ``||W||_2 >= 1`` the RNN is first rescaled by
+    :func:`urnn_sym.scaling.contracting_scaling`; if no scaling makes it
+    contractive, nothing is built.  The input bound ``M``
     is the largest ``||x(k)||_2`` over the whole input fed (the warm-up steps before
     ``start`` drive the state too).
 
@@ -148,15 +123,11 @@ def check_theorem1(rnn: RNN, x: np.ndarray, start: int = 0) -> Theorem1Check:
     w_norm = float(np.linalg.norm(W, 2))
     method, target = "direct", rnn
     if w_norm >= 1.0:
-        scale = diagonal_scaling(W)
-        target = RNN(
-            scale[:, None] * W / scale[None, :],
-            scale[:, None] * np.asarray(rnn.F, float),
-            scale * np.asarray(rnn.b, float),
-            np.asarray(rnn.C, float) / scale[None, :],
-            scale * np.asarray(rnn.h0, float),
-            system="float64",
-        )
+        scale = contracting_scaling(W)
+        if scale is None:
+            nan = float("nan")
+            return Theorem1Check(w_norm, nan, "not contractive", nan, nan, nan)
+        target = rescale(rnn.to_float(), scale)
         method = "diagonal scaling"
     scaled_norm = float(np.linalg.norm(np.asarray(target.W, float), 2))
     if scaled_norm >= 1.0:
