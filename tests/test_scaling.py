@@ -1,0 +1,51 @@
+"""Tests of urnn_sym.scaling: the certified diagonal-similarity search."""
+
+from __future__ import annotations
+
+from fractions import Fraction as Q
+
+import flint
+import numpy as np
+import pytest
+import sympy
+
+from urnn_sym.errors import ShapeError, UnsupportedError
+from urnn_sym.norms import is_contractive
+from urnn_sym.scaling import contracting_scaling, scaled_matrix
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.mark.parametrize("K", [[[Q(1, 2), 4], [0, Q(1, 2)]], [[0, 9, 0], [0, 0, 9], [0, 0, Q(1, 3)]]])
+def test_exact_scaling_is_certified(K) -> None:
+    ell = contracting_scaling(K)
+    assert ell is not None and max(ell) == 1 and min(ell) > 0
+    assert is_contractive(scaled_matrix(K, ell)).holds and not is_contractive(K).holds
+
+
+def test_float_scaling() -> None:
+    W = np.array([[0.5, 3.0], [0.0, -0.25]])
+    ell = contracting_scaling(W)
+    assert ell is not None and np.linalg.norm(scaled_matrix(W, ell), 2) < 1
+
+
+def test_no_scaling_when_the_spectral_radius_is_one_or_more() -> None:
+    # every similarity keeps the eigenvalue 1, so ||L W L^-1|| >= 1
+    assert contracting_scaling([[1, 2], [0, Q(1, 2)]], max_iter=200) is None
+
+
+def test_scaled_matrix_is_exact() -> None:
+    got = scaled_matrix([[Q(1, 3), 2], [5, 0]], [Q(1), Q(1, 7)])
+    assert got == flint.fmpq_mat(2, 2, [flint.fmpq(1, 3), 14, flint.fmpq(5, 7), 0])
+
+
+@pytest.mark.parametrize(
+    ("W", "error", "match"),
+    [
+        ([[1, 2, 3]], ShapeError, r"expected a square matrix but found shape \(1, 3\)"),
+        ([[sympy.sqrt(2) / 2]], UnsupportedError, "expected rational or float64 entries"),
+    ],
+)
+def test_bad_input(W, error, match) -> None:
+    with pytest.raises(error, match=match):
+        contracting_scaling(W)
