@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from fractions import Fraction as Q
+from pathlib import Path
 
 import flint
 import pytest
 import sympy
+import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +28,7 @@ from urnn_sym.smt import (
     recheck_verdict,
 )
 from urnn_sym.strategies import rnns
+from urnn_sym.unrolling import _canonical_inputs, _simplest_between
 from urnn_sym.verdict import Obligation, Verdict
 
 pytestmark = pytest.mark.timeout(120)
@@ -338,6 +344,82 @@ def test_distinguishing_input_hook() -> None:
     ref = distinguishing_input_smt(A1, LATE, input_bound=1, horizon=8)
     assert ref is not None and ref.time_step == 6
     assert distinguishing_input_smt(A1, U1, input_bound=1, horizon=4) is None
+
+
+# ------------------------------------------------------------------------------
+# reproducible, canonical counterexamples
+# ------------------------------------------------------------------------------
+
+# y = relu(x) against relu(x + 1) + relu(-x) - relu(1): equal exactly when x >= -1 (docs/tutorials/z3.md)
+RELU = RNN([[0]], [[1]], [0], [[1]])
+SPLIT = RNN([[0, 0, 0], [0, 0, 0], [0, 0, 0]], [[1], [-1], [0]], [1, 0, 1], [[1, 1, -1]])
+
+
+def _counterexamples() -> list[tuple[int | None, list[list[Q]] | None]]:
+    """Refuted checks through every z3 route (shared, naive, the distinguish hook, re-check)."""
+    verdicts = [
+        check_equivalence(RELU, SPLIT, input_bound=2, horizon=3),
+        check_equivalence(A1, U1.replace(b=[0, -1]), input_bound=1, horizon=4),
+        check_equivalence(A1, LATE, input_bound=1, horizon=10, encoding="naive"),
+        distinguishing_input_smt(A1, LATE, input_bound=1, horizon=8),
+    ]
+    return [(v.time_step, v.xs) for v in verdicts]
+
+
+def _other_z3_work() -> None:
+    x = z3.Real("x")
+    z3.solve(x * x > 2, x < 7, x > Q(7, 5))
+    check_equivalence(RELU, SPLIT, input_bound=1, horizon=3)
+    prove_equivalence(A1, U1, input_bound=1, discharge="z3")
+    check_equivalence(A1, LATE, input_bound=Q(9, 10), horizon=8)
+
+
+def test_same_counterexample_after_other_z3_work() -> None:
+    first = _counterexamples()
+    _other_z3_work()
+    assert _counterexamples() == first
+    assert all(k is not None and xs for k, xs in first)
+
+
+def test_same_counterexample_in_a_subprocess() -> None:
+    code = "import test_smt; print(repr(test_smt._counterexamples()))"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    res = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True, env=env, check=True
+    )
+    _other_z3_work()
+    assert res.stdout.strip() == repr(_counterexamples())
+
+
+def test_counterexamples_are_simple_and_exact() -> None:
+    v = check_equivalence(RELU, SPLIT, input_bound=2, horizon=3)
+    ((x0,),) = v.xs
+    assert -2 <= x0 < -1 and x0.denominator <= 2
+    w = check_equivalence(A1, U1.replace(b=[0, -1]), input_bound=1, horizon=4)
+    assert all(x.denominator == 1 for row in w.xs for x in row)
+    assert exact_outputs(A1, w.xs) == w.refutation.ys_rnn and recheck_verdict(w)
+
+
+def test_simplest_between_and_canonical_inputs() -> None:
+    assert _simplest_between(Q(1, 3), Q(1, 2)) == Q(1, 2)
+    assert _simplest_between(Q(-1), Q(1)) == 0
+    assert _simplest_between(Q(7, 3), Q(7, 3)) == Q(7, 3)
+    assert _simplest_between(Q(-23, 10), Q(-21, 10)) == Q(-9, 4)
+    assert _simplest_between(Q(314, 100), Q(315, 100)) == Q(22, 7)
+    # accepted: anything with x(0) > 1/2; the ladder around 5/7 reaches 1 first; x(1) is free, so 0
+    rows = _canonical_inputs([[Q(5, 7)], [Q(-13, 17)]], Q(1), lambda r: r[0][0] > Q(1, 2))
+    assert rows == [[Q(1)], [Q(0)]]
+    # nothing simpler is accepted: the input is kept
+    assert _canonical_inputs([[Q(5, 7)]], Q(1), lambda r: r[0][0] == Q(5, 7)) == [[Q(5, 7)]]
+
+
+def test_no_timing_in_proof_text() -> None:
+    z = prove_equivalence(A1, U1, input_bound=1, discharge="z3")
+    z3_obligations = [o for o in z.obligations if o.method.startswith("z3")]
+    assert [o.detail for o in z3_obligations] == ["unsat", "unsat"]
+    assert all(o.data["seconds"] >= 0 for o in z3_obligations)
+    assert z.obligations[0].statement.startswith("network B restricted to the states perm is network A")
+    assert " s" not in z.method and "seconds" in z.data
 
 
 @pytest.mark.slow

@@ -375,6 +375,23 @@ def test_z3_refutes_the_counterexample() -> None:
     assert not verdict and verdict.data["time_step"] == 0 and "re-simulated exactly" in verdict.method
 
 
+@pytest.mark.slow
+def test_z3_counterexample_is_reproducible_and_canonical() -> None:
+    import z3
+
+    net = at_equilibrium(COUNTER)
+    bad = to_delayed_single_layer(net).rnn.replace(b=[Q(-1, 3), 0])  # layer 1 computes relu(x - 1/3)
+    first = check_delayed_equivalence(net, bad, delay=1, input_bound=1, horizon=3)
+    z3.solve(z3.Real("x") > 3)
+    check_delayed_equivalence(net, to_delayed_single_layer(net).rnn, delay=1, input_bound=1, horizon=3)
+    again = check_delayed_equivalence(net, bad, delay=1, input_bound=1, horizon=3)
+    assert not first and again.data == first.data and again.detail == first.detail
+    # each input is the simplest rational near z3's value that keeps the difference at the same step
+    xs, k = first.data["xs"], first.data["time_step"]
+    assert all(abs(x) <= 1 and x.denominator <= 4 for row in xs for x in row)
+    assert list(simulate_stacked(net, xs[: k + 1])[k]) != list(simulate_delayed(bad, xs[: k + 1], delay=1)[k])
+
+
 @pytest.mark.parametrize(
     ("kw", "error", "message"),
     [

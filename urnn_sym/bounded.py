@@ -8,8 +8,12 @@ step by one incremental z3 query.  For a Theorem 1 pair it
 first proves by induction (:mod:`urnn_sym.induction`) that the extra states stay
 0, so the pair collapses to one copy of the RNN.  ``encoding="naive"`` unrolls
 both networks side by side with one query (the baseline).  A ``sat`` model is
-converted to exact rationals and re-simulated exactly
-(:func:`urnn_sym.refutation.certify`) before ``refuted`` is reported.
+converted to exact rationals, each input is replaced by the simplest rational
+near it that keeps the difference at the same step, and the result is
+re-simulated exactly (:func:`urnn_sym.refutation.certify`) before ``refuted`` is
+reported.  Each call builds its z3 terms in a fresh ``z3.Context`` and its
+solvers have fixed seeds, so the same check gives the same counterexample in
+any process, after any other z3 work.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from .refutation import Refutation, certify
 from .unrolling import (
     DEFAULT_RLIMIT,
     _Budget,
+    _canonical_inputs,
     _check_pair,
     _check_timeout,
     _combine,
@@ -35,6 +40,7 @@ from .unrolling import (
     _model_fraction,
     _Net,
     _outputs,
+    _solver,
     _Unroller,
     _Z3Numbers,
 )
@@ -138,8 +144,17 @@ def check_equivalence(
 def _refute(
     a: RNN, b: RNN, model: Any, xvars: list[list[Any]], M: Fraction, norm: str, method: str
 ) -> Refutation | None:
+    """The model's inputs as a canonical, exactly re-simulated counterexample (None if it does not re-validate)."""
     xs = [[_model_fraction(model, v, M) for v in row] for row in xvars]
-    return certify(a, b, xs, input_bound=M, norm=norm, method=method)
+    found = certify(a, b, xs, input_bound=M, norm=norm, method=method)
+    if found is None:
+        return None
+
+    def keeps(rows: list[list[Fraction]]) -> bool:
+        again = certify(a, b, rows, input_bound=M, norm=norm, method=method)
+        return again is not None and again.time_step == found.time_step
+
+    return certify(a, b, _canonical_inputs(xs, M, keeps), input_bound=M, norm=norm, method=method)
 
 
 def _shared(
@@ -153,9 +168,9 @@ def _shared(
     budget: _Budget,
     known: _Known | None,
 ) -> _Outcome:
-    nums = _Z3Numbers()
+    nums = _Z3Numbers(z3.Context())
     un = _Unroller(M, norm, len(na.F[0]), nums)
-    s = z3.Solver()
+    s = _solver(nums.ctx)
     s.add(*nums.side)
     ka, kb = known[0] if known else (None, None)
     obl = known[2] if known else []
@@ -212,11 +227,11 @@ def _shared(
 
 
 def _naive(a: RNN, b: RNN, na: _Net, nb: _Net, M: Fraction, norm: str, horizon: int, budget: _Budget) -> _Outcome:
-    nums = _Z3Numbers()
+    nums = _Z3Numbers(z3.Context())
     d = len(na.F[0])
-    s = z3.Solver()
+    s = _solver(nums.ctx)
     s.add(*nums.side)
-    xvars = [[z3.Real(f"x_{k}_{j}") for j in range(d)] for k in range(horizon)]
+    xvars = [[z3.Real(f"x_{k}_{j}", nums.ctx) for j in range(d)] for k in range(horizon)]
     for row in xvars:
         s.add(*(v >= -M for v in row), *(v <= M for v in row))
         if norm == "2" and d > 1:
@@ -234,7 +249,7 @@ def _naive(a: RNN, b: RNN, na: _Net, nb: _Net, M: Fraction, norm: str, horizon: 
                     + [nums.term(net.F[i][j]) * xvars[k][j] for j in range(d)]
                     + [nums.term(net.b[i])]
                 )
-                v = z3.Real(f"{tag}_{k}_{i}")
+                v = z3.Real(f"{tag}_{k}_{i}", nums.ctx)
                 s.add(v == (z3.If(z > 0, z, 0) if net.relu else z))
                 new.append(v)
             h = new

@@ -5,8 +5,10 @@ for every input with ``||x(k)|| <= M`` (math.md section 2).  The pair must have
 the Theorem 1 shape (:func:`urnn_sym.invariants.match_theorem1_shape`); then an
 invariant S (a ball, then a box, from :mod:`urnn_sym.invariants`) is tried and
 its one-step obligations are discharged by exact certificates or, when those do
-not suffice or when asked, by z3 queries on their negation.  Every obligation in
-the verdict says what discharged it.
+not suffice or when asked, by z3 queries on their negation (built in a fresh
+``z3.Context``, with fixed solver seeds).  Every obligation in the verdict says
+what discharged it; the time a query took is in the obligation's ``data``, never
+in its text.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from .arith import as_fraction
 from .errors import InvalidArgumentError
 from .invariants import Shape, _ball_certificate, _check_ball, _check_box, _find_box, _shape
 from .model import RNN
-from .unrolling import DEFAULT_RLIMIT, _Budget, _check_pair, _check_timeout, _Net, _Z3Numbers
+from .unrolling import DEFAULT_RLIMIT, _Budget, _check_pair, _check_timeout, _Net, _solver, _Z3Numbers
 from .verdict import Obligation, Verdict
 
 __all__ = ["prove_equivalence"]
@@ -42,10 +44,10 @@ def _z3_obligations(
     a: _Net, b: _Net, shape: Shape, M: Fraction, norm: str, cert: dict[str, Any], budget: _Budget
 ) -> list[Obligation]:
     """Discharge invariance and extra-off by z3 queries (box: linear; ball: nonlinear)."""
-    nums = _Z3Numbers()
+    nums = _Z3Numbers(z3.Context())
     d = len(a.F[0])
-    h = [z3.Real(f"h_{i}") for i in range(a.n)]
-    x = [z3.Real(f"x_{j}") for j in range(d)]
+    h = [z3.Real(f"h_{i}", nums.ctx) for i in range(a.n)]
+    x = [z3.Real(f"x_{j}", nums.ctx) for j in range(d)]
     base = [*(x_ >= -M for x_ in x), *(x_ <= M for x_ in x)]
     if norm == "2" and d > 1:
         base.append(z3.Sum([v * v for v in x]) <= M * M)
@@ -69,28 +71,29 @@ def _z3_obligations(
         escape = z3.Sum([r * r for r in relu]) > as_fraction(cert["H"]) ** 2
     else:
         escape = z3.Or([z3.Or(r < lo, r > up) for r, lo, up in zip(relu, lower, upper, strict=True)])
-    extra_on = z3.Or([pre(b, j, shape.perm) > 0 for j in shape.extra]) if shape.extra else z3.BoolVal(False)
+    extra_on = z3.Or([pre(b, j, shape.perm) > 0 for j in shape.extra]) if shape.extra else z3.BoolVal(False, nums.ctx)
     out = []
     for name, statement, goal in (
         ("invariance", f"h in the {cert['kind']} and x in X_M imply relu(W h + F x + b) in it", escape),
         ("extra-off", f"on the {cert['kind']}, every extra pre-activation is <= 0", extra_on),
     ):
-        s = z3.Solver()
+        s = _solver(nums.ctx)
         s.add(*nums.side, *base, goal)
         start = time.monotonic()
         result, reason = budget.check(s)
+        seconds = round(time.monotonic() - start, 4)
         logic = "nonlinear real arithmetic" if cert["kind"] == "ball" or nums.nonlinear else "linear real arithmetic"
         method = f"z3 query ({logic}) on the negation"
-        detail = f"{result} in {time.monotonic() - start:.3f} s"
+        detail = result + (f" ({reason})" if reason else "")
         status = {"unsat": "proved", "sat": "refuted"}.get(result, "unknown")
-        out.append(Obligation(name, statement, status, method, detail + (f" ({reason})" if reason else "")))
+        out.append(Obligation(name, statement, status, method, detail, {"seconds": seconds}))
     return out
 
 
 def _structure_obligation(shape: Shape) -> Obligation:
     return Obligation(
         "structure",
-        "b restricted to the states perm is a (same W, F, b, C, h0); b's extra states start at 0",
+        "network B restricted to the states perm is network A (same W, F, b, C, h0); B's extra states start at 0",
         "proved",
         "exact identity: entrywise comparison of exact numbers",
         f"perm = {list(shape.perm)}, extra = {list(shape.extra)}",

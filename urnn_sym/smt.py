@@ -20,8 +20,10 @@ module is the entry point; the work is split into
     pair) is the constant 0.  So a Theorem 1 pair collapses to one copy of the
     RNN, and step k is proved by the exact identity ``y_a(k) - y_b(k) == 0`` of
     the shared forms; other steps by one incremental z3 query each.  A ``sat``
-    model is converted to exact rationals and re-simulated exactly
-    (:func:`urnn_sym.refutation.certify`) before ``refuted`` is reported.
+    model is converted to exact rationals, each input is replaced by the
+    simplest rational near it that keeps the difference at the same step, and
+    the result is re-simulated exactly (:func:`urnn_sym.refutation.certify`)
+    before ``refuted`` is reported.
     ``encoding="naive"`` unrolls both networks side by side with one query (the
     baseline).
 :mod:`urnn_sym.induction` -- :func:`prove_equivalence` (every horizon)
@@ -37,7 +39,11 @@ module is the entry point; the work is split into
     simulation, an inductive proof's certificate in exact arithmetic.
 
 Every solver call has a time limit and a resource limit; running out gives an
-``unknown`` verdict with z3's reason, never a hang.
+``unknown`` verdict with z3's reason, never a hang.  Every public call builds its
+z3 terms in its own ``z3.Context`` and fixes the solver's random seed, so the
+same call gives the same counterexample in any process, after any other z3
+work.  Timings are in a verdict's ``data`` (and an obligation's), never in its
+text.
 
 >>> from fractions import Fraction as Q
 >>> from urnn_sym import RNN

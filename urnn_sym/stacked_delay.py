@@ -6,7 +6,9 @@ lagging by l - 1 steps (block lower-bidiagonal recurrence; see
 condition :func:`delay_condition`, proved in ``proofs/stacked.py``).
 :func:`check_delayed_equivalence` asks z3 whether the delayed outputs equal the
 stacked ones on bounded inputs up to a horizon (math.md section 1: equivalence
-on ``X_M``), re-simulating any counterexample exactly.
+on ``X_M``), in a fresh ``z3.Context`` with fixed solver seeds; a counterexample
+is made canonical (each input the simplest rational near z3's value that keeps
+the difference) and re-simulated exactly.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .errors import (
 )
 from .evidence import Check
 from .model import RNN, simulate, to_inputs
+from .refutation import input_within_bound
 from .stacked_model import StackedRNN, _check_stacked, simulate_stacked
 
 __all__ = [
@@ -252,22 +255,22 @@ def _rational_rows(name: str, M: Any) -> list[list[Fraction]]:
     return [[Fraction(int(x.p), int(x.q)) for x in S.row(i)] for i in range(S.rows)]
 
 
-def _z3_layer(z3: Any, rnn: RNN, xs: list[list[Any]]) -> list[list[Any]]:
-    """z3 terms of the states of ``rnn`` on the z3 inputs ``xs`` (relu or identity).
+def _z3_layer(z3: Any, ctx: Any, rnn: RNN, xs: list[list[Any]]) -> list[list[Any]]:
+    """z3 terms (in the context ``ctx``) of the states of ``rnn`` on the z3 inputs ``xs`` (relu or identity).
 
     Terms, not fresh variables: z3 shares identical sub-terms, so the stacked
     network and its delayed single layer unfold to the same terms.
     """
     W, F = _rational_rows("W", rnn._W), _rational_rows("F", rnn._F)
     b = [r[0] for r in _rational_rows("b", arith(rnn.system).column(rnn._b))]
-    h: list[Any] = [z3.Q(q.numerator, q.denominator) for r in _rational_rows("h0", rnn._h0) for q in r]
+    h: list[Any] = [z3.Q(q.numerator, q.denominator, ctx) for r in _rational_rows("h0", rnn._h0) for q in r]
     states = []
     for x in xs:
         nxt = []
         for i in range(rnn.n):
-            terms = [z3.Q(c.numerator, c.denominator) * h[j] for j, c in enumerate(W[i]) if c]
-            terms += [z3.Q(c.numerator, c.denominator) * x[j] for j, c in enumerate(F[i]) if c]
-            z = z3.Sum([*terms, z3.Q(b[i].numerator, b[i].denominator)])
+            terms = [z3.Q(c.numerator, c.denominator, ctx) * h[j] for j, c in enumerate(W[i]) if c]
+            terms += [z3.Q(c.numerator, c.denominator, ctx) * x[j] for j, c in enumerate(F[i]) if c]
+            z = z3.Sum([*terms, z3.Q(b[i].numerator, b[i].denominator, ctx)])
             nxt.append(z3.If(z > 0, z, 0) if rnn.activation == "relu" else z)
         states.append(nxt)
         h = nxt
@@ -307,8 +310,9 @@ def check_delayed_equivalence(
     -------
     Check
         holds: z3 found the negated statement unsatisfiable.  Refuted: ``data``
-        holds the input (exact rationals) and the two differing outputs,
-        re-simulated exactly.
+        holds the input (exact rationals, each the simplest rational near z3's
+        value that keeps the outputs differing at the same step) and the first
+        step where they differ, re-simulated exactly.
 
     Raises
     ------
@@ -323,6 +327,8 @@ def check_delayed_equivalence(
     True
     """
     import z3
+
+    from .unrolling import _canonical_inputs, _solver
 
     _check_stacked(stacked)
     if not isinstance(rnn, RNN):
@@ -340,10 +346,11 @@ def check_delayed_equivalence(
             raise UnsupportedError(f"{what}: the z3 encoding covers relu and identity but found {act!r}")
     if {stacked.system, rnn.system} & {"symbolic"}:
         raise UnsupportedError("the z3 check needs numeric networks; substitute the symbols first")
-    solver = z3.Solver()
+    ctx = z3.Context()
+    solver = _solver(ctx)
     solver.set("timeout", max(1, int(timeout * 1000)))
-    xs = [[z3.Real(f"x_{k}_{i}") for i in range(stacked.d)] for k in range(horizon + delay)]
-    Mz = z3.Q(M.numerator, M.denominator)
+    xs = [[z3.Real(f"x_{k}_{i}", ctx) for i in range(stacked.d)] for k in range(horizon + delay)]
+    Mz = z3.Q(M.numerator, M.denominator, ctx)
     for row in xs:
         if norm == "inf":
             solver.add(*[z3.And(-Mz <= x, x <= Mz) for x in row])
@@ -351,12 +358,13 @@ def check_delayed_equivalence(
             solver.add(z3.Sum([x * x for x in row]) <= Mz * Mz)
     layer_in = xs[:horizon]
     for layer in stacked._layers:
-        layer_in = _z3_layer(z3, layer, layer_in)
-    single = _z3_layer(z3, rnn, xs)
+        layer_in = _z3_layer(z3, ctx, layer, layer_in)
+    single = _z3_layer(z3, ctx, rnn, xs)
     C_st, C_s = _rational_rows("C", stacked._layers[-1]._C), _rational_rows("C", rnn._C)
 
     def out(C: list[list[Fraction]], h: list[Any], i: int) -> Any:
-        return z3.Sum([z3.Q(c.numerator, c.denominator) * h[j] for j, c in enumerate(C[i]) if c] + [z3.RealVal(0)])
+        terms = [z3.Q(c.numerator, c.denominator, ctx) * h[j] for j, c in enumerate(C[i]) if c]
+        return z3.Sum([*terms, z3.RealVal(0, ctx)])
 
     differ = [
         out(C_st, layer_in[k], i) != out(C_s, single[k + delay], i) for k in range(horizon) for i in range(stacked.p)
@@ -374,11 +382,17 @@ def check_delayed_equivalence(
     model = solver.model()
     rows = [[_model_fraction(model.eval(x, model_completion=True)) for x in row] for row in xs]
     ex = stacked if stacked.system != "float64" else stacked.to_exact()
-    ys_a = simulate_stacked(ex, rows[:horizon])
-    ys_b = simulate(rnn if rnn.system != "float64" else rnn.to_exact(), rows)[delay:]
-    k = next((k for k in range(horizon) if list(ys_a[k]) != list(ys_b[k])), None)
-    if k is None:
+    ex_rnn = rnn if rnn.system != "float64" else rnn.to_exact()
+
+    def first_difference(rows: list[list[Fraction]]) -> tuple[int | None, Any, Any]:
+        ys_a, ys_b = simulate_stacked(ex, rows[:horizon]), simulate(ex_rnn, rows)[delay:]
+        return next((k for k in range(horizon) if list(ys_a[k]) != list(ys_b[k])), None), ys_a, ys_b
+
+    k = first_difference(rows)[0]
+    if k is None or not input_within_bound(rows, M, norm):
         raise UnsupportedError("z3 returned a model that exact re-simulation does not confirm; please report")
+    rows = _canonical_inputs(rows, M, lambda r: input_within_bound(r, M, norm) and first_difference(r)[0] == k)
+    _, ys_a, ys_b = first_difference(rows)
     return Check(
         False,
         method + " is satisfiable; the input was re-simulated exactly",

@@ -9,6 +9,12 @@ The common layer of :mod:`urnn_sym.smt` (math.md section 1, equivalence on X_M):
   bounded check and of the inductive proof;
 * the solver budget: one wall-clock deadline and a resource limit for every
   z3 call of a verdict, so that running out gives ``unknown`` with z3's reason;
+* reproducible solving: every public call builds its terms in its own
+  ``z3.Context`` and every solver has a fixed random seed, so the same query
+  gives the same model whatever z3 work ran before in the process;
+* canonical counterexamples: each input of a z3 model is replaced by the
+  simplest rational near it for which exact re-simulation still shows the
+  difference at the same step;
 * the shared unrolling: every pre-activation is a linear form over the inputs
   and earlier ReLU outputs; a form that is a positive multiple of one already
   seen reuses its ReLU (``relu(c z) = c relu(z)`` for ``c > 0``), and a ReLU
@@ -19,12 +25,15 @@ The common layer of :mod:`urnn_sym.smt` (math.md section 1, equivalence on X_M):
 (Fraction(1, 3), Fraction(1, 3))
 >>> _combine([(Q(1), {"x": Q(2)}), (Q(-2), {"x": Q(1), None: Q(1)})])
 {None: Fraction(-2, 1)}
+>>> _simplest_between(Q(-17, 10), Q(-13, 10)), _simplest_between(Q(7, 24), Q(3, 8))
+(Fraction(-3, 2), Fraction(1, 3))
 """
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -40,6 +49,8 @@ from .model import RNN
 __all__ = ["DEFAULT_RLIMIT"]
 
 DEFAULT_RLIMIT = 10**9
+_SEED = 0  # the solver's random seed: the same query gives the same model
+_HALVINGS = 48  # radii 2M, M, M/2, ... tried around each input of a counterexample
 Num = Any  # Fraction, or an exact sympy number for algebraic entries
 Form = dict[Any, Num]  # linear form: key -> coefficient; key None is the constant
 
@@ -93,21 +104,22 @@ def _simplify(v: Num) -> Num:
 
 
 class _Z3Numbers:
-    """z3 terms for exact numbers; ``sqrt(a)`` becomes a variable r with ``r*r == a, r >= 0``."""
+    """z3 terms for exact numbers in ``ctx``; ``sqrt(a)`` becomes a variable r with ``r*r == a, r >= 0``."""
 
-    def __init__(self) -> None:
+    def __init__(self, ctx: z3.Context) -> None:
+        self.ctx = ctx
         self.side: list[Any] = []
         self._roots: dict[str, Any] = {}
         self.nonlinear = False
 
     def term(self, v: Num) -> Any:
         if isinstance(v, Fraction):
-            return z3.RealVal(f"{v.numerator}/{v.denominator}")
+            return z3.RealVal(f"{v.numerator}/{v.denominator}", self.ctx)
         return self._expr(sympy.sympify(v))
 
     def _expr(self, e: sympy.Expr) -> Any:
         if e.is_Rational:
-            return z3.RealVal(f"{int(e.p)}/{int(e.q)}")
+            return z3.RealVal(f"{int(e.p)}/{int(e.q)}", self.ctx)
         if e.is_Add:
             return z3.Sum([self._expr(t) for t in e.args])
         if e.is_Mul:
@@ -117,7 +129,7 @@ class _Z3Numbers:
             return out
         if e.is_Pow and e.exp.is_Rational and int(e.exp.q) in (1, 2):
             base = self._expr(e.base) if e.exp.q == 1 else self._root(e.base)
-            power = z3.RealVal(1)
+            power = z3.RealVal(1, self.ctx)
             for _ in range(abs(int(e.exp.p))):
                 power = power * base
             return power if e.exp.p > 0 else 1 / power
@@ -126,7 +138,7 @@ class _Z3Numbers:
     def _root(self, base: sympy.Expr) -> Any:
         key = sympy.srepr(base)
         if key not in self._roots:
-            r = z3.Real(f"sqrt_{len(self._roots)}")
+            r = z3.Real(f"sqrt_{len(self._roots)}", self.ctx)
             self.side += [r * r == self._expr(base), r >= 0]
             self._roots[key] = r
             self.nonlinear = True
@@ -192,6 +204,13 @@ def _check_timeout(timeout: Any) -> float:
 # ------------------------------------------------------------------------------
 
 
+def _solver(ctx: z3.Context) -> z3.Solver:
+    """A solver in ``ctx`` with its random seed fixed (the same query gives the same model)."""
+    s = z3.Solver(ctx=ctx)
+    s.set("random_seed", _SEED)
+    return s
+
+
 class _Budget:
     """Wall-clock deadline shared by every solver call of one verdict."""
 
@@ -234,6 +253,49 @@ def _model_fraction(model: Any, var: Any, bound: Fraction) -> Fraction:
     return max(-bound, min(bound, q))
 
 
+def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
+    """The simplest rational in ``[lo, hi]``: smallest denominator, then smallest ``|numerator|`` (Stern-Brocot)."""
+    if lo <= 0 <= hi:
+        return Fraction(0)
+    if hi < 0:
+        return -_simplest_between(-hi, -lo)
+    whole = math.floor(lo)
+    if whole == lo or whole + 1 <= hi:
+        return Fraction(whole if whole == lo else whole + 1)
+    return whole + 1 / _simplest_between(1 / (hi - whole), 1 / (lo - whole))
+
+
+def _canonical_inputs(
+    xs: Sequence[Sequence[Fraction]], M: Fraction, keeps: Callable[[list[list[Fraction]]], bool]
+) -> list[list[Fraction]]:
+    """A counterexample with each input, in order, replaced by the simplest rational near it that ``keeps`` accepts.
+
+    For the input x the candidates are the simplest rationals in
+    ``[x - r, x + r]`` clipped to ``[-M, M]``, for ``r = 2M, M, M/2, ...``
+    (simplest first); the first for which ``keeps`` (exact re-simulation: the
+    outputs still differ at the same step, the input stays in the bound) holds
+    replaces x.  The result depends only on ``xs``, so a reproducible model
+    gives a reproducible counterexample.
+    """
+    rows = [list(row) for row in xs]
+    for row in rows:
+        for j, x in enumerate(row):
+            tried = {x}
+            for e in range(_HALVINGS):
+                r = 2 * M / 2**e
+                q = _simplest_between(max(-M, x - r), min(M, x + r))
+                if q == x:
+                    break
+                if q in tried:
+                    continue
+                tried.add(q)
+                row[j] = q
+                if keeps(rows):
+                    break
+                row[j] = x
+    return rows
+
+
 # ------------------------------------------------------------------------------
 # shared symbolic unrolling
 # ------------------------------------------------------------------------------
@@ -258,7 +320,7 @@ class _Unroller:
     def inputs(self, k: int) -> list[Form]:
         keys = [("x", k, j) for j in range(self.d)]
         for key in keys:
-            self.vars[key] = z3.Real(f"x_{k}_{key[2]}")
+            self.vars[key] = z3.Real(f"x_{k}_{key[2]}", self.nums.ctx)
             self.ranges[key] = (-self.M, self.M)
             self.constraints += [self.vars[key] >= -self.M, self.vars[key] <= self.M]
         if self.norm == "2" and self.d > 1:
@@ -276,7 +338,7 @@ class _Unroller:
 
     def term(self, form: Form) -> Any:
         parts = [self.nums.term(c) * (self.vars[k] if k is not None else 1) for k, c in form.items()]
-        return z3.Sum(parts) if parts else z3.RealVal(0)
+        return z3.Sum(parts) if parts else z3.RealVal(0, self.nums.ctx)
 
     def relu(self, form: Form, known: tuple[Fraction, Fraction] | None) -> Form:
         lo, hi = self.bounds(form)
@@ -296,7 +358,7 @@ class _Unroller:
             atom = ("h", self.atoms)
             self.atoms += 1
             z = self.term(unit)
-            self.vars[atom] = z3.Real(f"h_{atom[1]}")
+            self.vars[atom] = z3.Real(f"h_{atom[1]}", self.nums.ctx)
             self.constraints.append(self.vars[atom] == z3.If(z > 0, z, 0))
             sl, sh = _enclose(scale)
             self.ranges[atom] = (Fraction(0), max(Fraction(0), max(hi / sl, hi / sh)))

@@ -56,7 +56,8 @@ class Obligation:
     detail : str
         Measured values, or why it failed.
     data : dict
-        Machine-readable values (the bounds a certificate used).
+        Machine-readable values (the bounds a certificate used; ``seconds`` for
+        a z3 query, which the text never contains).
     """
 
     name: str
@@ -108,7 +109,8 @@ class Verdict:
         The inductive invariant (kind ``"ball"`` with radius ``H`` or ``"box"``
         with ``lower``/``upper``; the state permutation) with the bounds used.
     data : dict
-        Timings and statistics.
+        Timings (``seconds``) and statistics; the human-readable fields carry
+        no timings, so the same check prints the same text on every run.
     a, b : RNN, optional
         The two networks (embedded in the JSON document).
     """
