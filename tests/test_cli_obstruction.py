@@ -56,8 +56,8 @@ def test_obstruction_inconclusive(capsys, files) -> None:
         ("relu", (), "urnn-sym: error: activation: the obstruction certificate needs sigmoid or tanh but found 'relu'"),
         ("expansive", (), "urnn-sym: error: W: the obstruction certificate needs a contractive RNN"),
         ("missing", (), "urnn-sym: error:"),
-        ("sigmoid", ("--precision", "8"), "expected at least 16 bits but found 8"),
-        ("sigmoid", ("--precision", "x"), "expected an integer number of bits but found 'x'"),
+        ("sigmoid", ("--precision", "8"), "expected an integer number of bits >= 16 but found 8"),
+        ("sigmoid", ("--precision", "x"), "expected an integer number of bits >= 16 but found 'x'"),
     ],
 )
 def test_obstruction_bad_input(capsys, files, tmp_path, name, extra, message) -> None:

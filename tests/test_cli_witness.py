@@ -63,8 +63,8 @@ def test_refute_finds_nothing_for_the_2n_construction(capsys, files, tmp_path: P
 
 
 BAD = [
-    ("witness N zero", ["witness", "lower-bound", "0"], "expected a positive integer but found 0"),
-    ("witness N text", ["witness", "lower-bound", "x"], "expected a positive integer"),
+    ("witness N zero", ["witness", "lower-bound", "0"], "expected an integer >= 1 but found 0"),
+    ("witness N text", ["witness", "lower-bound", "x"], "expected an integer >= 1 but found 'x'"),
     ("witness no kind", ["witness"], "required: KIND"),
     ("witness unknown kind", ["witness", "upper"], "invalid choice"),
     ("witness bad dir", ["witness", "lower-bound", "1", "-o", "/nonexistent/dir/w.json"], "directory does not exist"),

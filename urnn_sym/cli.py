@@ -25,7 +25,7 @@ from .io import format_number, read_inputs, read_rnn
 from .model import simulate
 from .proofkit import available, exit_code, find_proofs_dir, load_script, run_scripts
 
-__all__ = ["build_parser", "main"]
+__all__ = ["add_command", "build_parser", "int_in_range", "main"]
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports it
@@ -106,6 +106,88 @@ def _cmd_prove(args: argparse.Namespace) -> int:
 Command = Callable[[argparse.Namespace], int]
 
 
+def add_command(
+    subparsers: Any,
+    name: str,
+    *,
+    help: str,
+    description: str,
+    examples: Sequence[str],
+    func: Command,
+    exit_codes: str = EXIT_CODES_HELP,
+) -> argparse.ArgumentParser:
+    """Register one subcommand in the house layout: a description, then ``examples:`` and the exit codes.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        The registry (from :func:`build_parser`, or a nested one such as ``witness KIND``).
+    name : str
+        The subcommand.
+    help : str
+        One line for the listing of ``urnn-sym --help``.
+    description : str
+        The top of ``urnn-sym NAME --help`` (line breaks are kept).
+    examples : sequence of str
+        Command lines, printed under ``examples:``.
+    func : callable
+        ``func(args) -> exit code``.
+    exit_codes : str
+        The exit-code block; the shared one unless the command gives codes a
+        more specific meaning.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser, to which the caller adds its arguments.
+    """
+    label = "example:" if len(examples) == 1 else "examples:"
+    epilog = "\n".join([label, *(f"  {line}" for line in examples)]) + "\n\n" + exit_codes
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=help, description=description, epilog=epilog, formatter_class=_formatter
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def int_in_range(low: int, high: int | None = None, *, unit: str = "") -> Callable[[str], int]:
+    """An argparse ``type``: an integer in ``[low, high]`` (no upper limit when ``high`` is None).
+
+    Parameters
+    ----------
+    low : int
+        The smallest accepted value.
+    high : int, optional
+        The largest accepted value.
+    unit : str
+        What the integer counts (``"bits"``), for the message.
+
+    Returns
+    -------
+    callable
+        ``text -> int``; raises ``argparse.ArgumentTypeError`` (exit 2 with a
+        one-line message) naming the range and what was found.
+
+    Examples
+    --------
+    >>> int_in_range(1)("3")
+    3
+    """
+    what = f"an integer number of {unit}" if unit else "an integer"
+    wanted = f"{what} >= {low}" if high is None else f"{what} in {low}..{high}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted} but found {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"expected {wanted} but found {value}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the full ``urnn-sym`` argument parser: ``simulate``, ``prove`` and the plugin subcommands.
 
@@ -128,30 +210,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"urnn-sym {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    sim = sub.add_parser(
+    sim = add_command(
+        sub,
         "simulate",
         help="run an RNN file on an input file and print its outputs",
         description="Print the outputs y(0..T-1) of the RNN on the input sequence.\n\n"
         'Exact RNN files (string entries such as "3/5" or "sqrt(2)/2", or only integers) are\n'
         "simulated exactly and print exact rationals; files with JSON floats are float64\n"
         "unless --exact converts every float to its exact dyadic value.",
-        epilog="example:\n  urnn-sym simulate examples/rnn_exact.json examples/inputs.json\n\n" + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        examples=["urnn-sym simulate examples/rnn_exact.json examples/inputs.json"],
+        func=_cmd_simulate,
     )
     sim.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file")
     sim.add_argument("inputs", metavar="INPUTS.json", help="an urnn-sym.inputs/1 file or a bare list of rows")
     sim.add_argument("--exact", action="store_true", help="convert float entries exactly and simulate exactly")
     sim.add_argument("--json", action="store_true", help="print an urnn-sym.outputs/1 JSON document")
-    sim.set_defaults(func=_cmd_simulate)
 
-    prove = sub.add_parser(
+    prove = add_command(
+        sub,
         "prove",
         help="run the proof-check scripts (theorem by theorem)",
         description="Run proof-check scripts from proofs/ and print one line per check with its\n"
         "result, its time and what established it, then a summary.",
-        epilog="examples:\n  urnn-sym prove all\n  urnn-sym prove model --json\n  urnn-sym prove --list\n\n"
-        + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        examples=["urnn-sym prove all", "urnn-sym prove model --json", "urnn-sym prove --list"],
+        func=_cmd_prove,
     )
     prove.add_argument(
         "name", nargs="?", default="all", metavar="NAME", help="a script name (see --list) or 'all' (default)"
@@ -159,7 +241,6 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("--list", action="store_true", help="list the scripts and their checks, run nothing")
     prove.add_argument("--json", action="store_true", help="print a urnn-sym.proof-report/1 JSON document")
     prove.add_argument("--proofs-dir", metavar="DIR", help="directory of proof scripts (default: the installed ones)")
-    prove.set_defaults(func=_cmd_prove)
 
     for register in _plugins():
         register(sub)

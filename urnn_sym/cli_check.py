@@ -16,8 +16,7 @@ import json
 import sys
 from typing import Any
 
-from .cli import EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, _formatter
-from .cli_witness import _positive_int
+from .cli import EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, add_command, int_in_range
 from .io import atomic_write_text, read_rnn
 from .smt import check_equivalence, prove_equivalence
 from .verdict import Verdict
@@ -96,7 +95,8 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse subparsers
         The ``urnn-sym`` subcommand registry.
     """
-    chk = subparsers.add_parser(
+    chk = add_command(
+        subparsers,
         "check",
         help="prove or refute that two ReLU RNNs have the same outputs on bounded inputs (z3)",
         description="Decide whether A and B (ReLU or identity RNNs with the same d and p, any\n"
@@ -108,23 +108,24 @@ def add_parser(subparsers: Any) -> None:
         "              permutation): induction with a ball or box invariant whose one-step\n"
         "              obligations are discharged by exact certificates or z3.\n\n"
         "A counterexample is printed only after exact re-simulation shows the outputs differ.",
-        epilog="examples:\n"
-        "  urnn-sym check rnn.json urnn.json --input-bound 1 --horizon 8\n"
-        "  urnn-sym check rnn.json urnn.json --input-bound 1/2 --norm 2 --all-horizons --json -o v.json\n"
-        "  urnn-sym recheck v.json\n\n"
-        "exit codes:\n"
+        examples=[
+            "urnn-sym check rnn.json urnn.json --input-bound 1 --horizon 8",
+            "urnn-sym check rnn.json urnn.json --input-bound 1/2 --norm 2 --all-horizons --json -o v.json",
+            "urnn-sym recheck v.json",
+        ],
+        func=_cmd_check,
+        exit_codes="exit codes:\n"
         "  0  proved\n"
         "  1  refuted (exactly re-simulated counterexample printed)\n"
         "  2  bad input (dimension mismatch, activation not relu/identity, bound <= 0, usage)\n"
         "  3  unknown (solver limit, not of the Theorem 1 shape, no invariant found)",
-        formatter_class=_formatter,
     )
     chk.add_argument("a", metavar="A.json", help="an urnn-sym.rnn/1 file")
     chk.add_argument("b", metavar="B.json", help="an urnn-sym.rnn/1 file with the same d and p")
     chk.add_argument("--input-bound", required=True, metavar="M", help='bound on ||x(k)||, e.g. 1, "1/2", 0.25')
     chk.add_argument("--norm", choices=("inf", "2"), default="inf", help="input norm (default: inf)")
     scope = chk.add_mutually_exclusive_group()
-    scope.add_argument("--horizon", type=_positive_int, metavar="T", help="check every input of length <= T")
+    scope.add_argument("--horizon", type=int_in_range(1), metavar="T", help="check every input of length <= T")
     scope.add_argument("--all-horizons", action="store_true", help="prove for every length by induction")
     chk.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds for all solver calls (60)")
     chk.add_argument(
@@ -133,4 +134,3 @@ def add_parser(subparsers: Any) -> None:
     chk.add_argument("--exact", action="store_true", help="read float entries as exact dyadic rationals")
     chk.add_argument("--json", action="store_true", help="print the urnn-sym.verdict/1 document")
     chk.add_argument("-o", "--output", metavar="FILE", help="also write the verdict document atomically")
-    chk.set_defaults(func=_cmd_check)

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from .cli import EXIT_CODES_HELP, EXIT_OK, UsageError, _formatter
+from .cli import EXIT_OK, UsageError, add_command, int_in_range
 from .equivalence import URNNConstruction, construct_urnn
 from .io import atomic_write_text, dump_rnn, read_rnn
 from .model import RNN
@@ -74,16 +74,6 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _horizon(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1 but found {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1 but found {value}")
-    return value
-
-
 def add_construction_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     """Register ``--input-bound``, ``--norm``, ``--minimal``, ``--horizon`` and ``--scaling`` on a subcommand.
 
@@ -100,7 +90,9 @@ def add_construction_options(p: argparse.ArgumentParser, *, required: bool) -> N
     )
     p.add_argument("--norm", choices=["inf", "2"], default="inf", help="input norm of the bound (default inf)")
     p.add_argument("--minimal", action="store_true", help="minimal completion: n + rank(I - W^T W) states")
-    p.add_argument("--horizon", type=_horizon, metavar="T", help="equivalence for the first T steps (||W||_2 <= 1)")
+    p.add_argument(
+        "--horizon", type=int_in_range(1), metavar="T", help="equivalence for the first T steps (||W||_2 <= 1)"
+    )
     p.add_argument("--scaling", choices=["auto"], help="search a positive diagonal L with ||L W L^-1||_2 < 1")
 
 
@@ -112,7 +104,8 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse subparsers action
         From :func:`urnn_sym.cli.build_parser`.
     """
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "construct",
         help="Theorem 1: the equivalent URNN (orthogonal W) of a contractive ReLU RNN",
         description="Write a URNN (orthogonal recurrence, 2n states; fewer with --minimal) whose\n"
@@ -120,14 +113,14 @@ def add_parser(subparsers: Any) -> None:
         "The URNN file is in the number system of the input: float64 stays float64,\n"
         "exact stays exact (U exactly orthogonal; exit 2 with the reason when the\n"
         "defect operators are irrational and n > 2).",
-        epilog="examples:\n"
-        "  urnn-sym construct examples/rnn_exact.json --input-bound 1 -o urnn.json\n"
-        "  urnn-sym construct rnn.json --input-bound 1/2 --norm inf --json\n"
-        "  urnn-sym construct rnn.json --input-bound 1 --horizon 100 --minimal -o urnn.json\n\n" + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        examples=[
+            "urnn-sym construct examples/rnn_exact.json --input-bound 1 -o urnn.json",
+            "urnn-sym construct rnn.json --input-bound 1/2 --norm 2 --json",
+            "urnn-sym construct rnn.json --input-bound 1 --horizon 100 --minimal -o urnn.json",
+        ],
+        func=_cmd_construct,
     )
     p.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file (ReLU)")
     add_construction_options(p, required=True)
     p.add_argument("-o", "--output", metavar="OUT.json", help="write the URNN as urnn-sym.rnn/1 (else print it)")
     p.add_argument("--json", action="store_true", help="print the construction record as JSON")
-    p.set_defaults(func=_cmd_construct)

@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import Any
 
-from .cli import EXIT_CODES_HELP, EXIT_OK, _formatter
+from .cli import EXIT_OK, add_command
 from .figures import FIGURES, make_figures
 
 __all__ = ["add_parser"]
@@ -31,17 +31,6 @@ Theorem 1 figures: the exact 2-state ReLU RNN of examples/rnn_exact.json and its
 figure: only certified ball-arithmetic gaps (gap_lower) are plotted.  Experiment:
 runner.plot_png redraws fig2.png / fig3.png from fig2_summary.json /
 fig3_summary.json (no training)."""
-)
-
-EPILOG = (
-    """\
-examples:
-  urnn-sym figures docs/figures                 # regenerate every figure of the docs
-  urnn-sym figures slides --only sigmoid-gap    # one figure into ./slides
-  urnn-sym figures --list
-
-"""
-    + EXIT_CODES_HELP
 )
 
 
@@ -64,12 +53,17 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse subparsers
         The ``urnn-sym`` subcommand registry.
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "figures",
         help="draw the teaching figures (Theorem 1 trajectories, sigmoid gap, experiment) as PNG/SVG",
         description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=_formatter,
+        examples=[
+            "urnn-sym figures docs/figures                 # regenerate every figure of the docs",
+            "urnn-sym figures slides --only sigmoid-gap    # one figure into ./slides",
+            "urnn-sym figures --list",
+        ],
+        func=_cmd_figures,
     )
     parser.add_argument(
         "outdir", nargs="?", default=".", metavar="OUTDIR", help="output directory, created if missing (default .)"
@@ -89,4 +83,3 @@ def add_parser(subparsers: Any) -> None:
         help="directory of fig2_summary.json / fig3_summary.json (default: OUTDIR if it has them, "
         "else the checkout's docs/figures)",
     )
-    parser.set_defaults(func=_cmd_figures)

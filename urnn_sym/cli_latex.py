@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .cli import EXIT_CODES_HELP, EXIT_OK, UsageError, _formatter
+from .cli import EXIT_OK, UsageError, add_command
 from .cli_construct import add_construction_options, construct_from_args
 from .io import atomic_write_text, read_rnn
 from .latex import construction_latex, rnn_latex
@@ -101,7 +101,8 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse subparsers action
         From :func:`urnn_sym.cli.build_parser`.
     """
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "latex",
         help="print an RNN, or its Theorem 1 pair with the defect blocks of U, as LaTeX",
         description="Print the model's recursion and matrices as a LaTeX align* block (sympy.latex:\n"
@@ -110,12 +111,12 @@ def add_parser(subparsers: Any) -> None:
         "U = [[W, D_W*], [D_W, -W^T]] block by block, the source's F, b, C, h0, the\n"
         "extra biases b_2 = -c H and the state bound H. Paste into a paper or slides;\n"
         "amsmath is the only package needed (--document makes a compilable file).",
-        epilog="examples:\n"
-        "  urnn-sym latex examples/rnn_exact.json\n"
-        "  urnn-sym latex examples/rnn_exact.json --theorem1 --input-bound 1\n"
-        "  urnn-sym latex examples/rnn_float.json --theorem1 --input-bound 1 --full --document -o pair.tex\n\n"
-        + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        examples=[
+            "urnn-sym latex examples/rnn_exact.json",
+            "urnn-sym latex examples/rnn_exact.json --theorem1 --input-bound 1",
+            "urnn-sym latex examples/rnn_float.json --theorem1 --input-bound 1 --full --document -o pair.tex",
+        ],
+        func=_cmd_latex,
     )
     p.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file")
     p.add_argument("--exact", action="store_true", help="read JSON floats as their exact dyadic values")
@@ -124,4 +125,3 @@ def add_parser(subparsers: Any) -> None:
     add_construction_options(p, required=False)
     p.add_argument("--document", action="store_true", help="a standalone LaTeX document instead of a fragment")
     p.add_argument("-o", "--output", metavar="OUT.tex", help="write to a file (atomically) instead of stdout")
-    p.set_defaults(func=_cmd_latex)

@@ -16,31 +16,11 @@ import json
 import sys
 from typing import Any
 
-from .cli import EXIT_CODES_HELP, EXIT_OK, EXIT_UNKNOWN, _formatter
+from .cli import EXIT_OK, EXIT_UNKNOWN, add_command, int_in_range
 from .io import read_rnn
 from .obstruction import relu_contrast, sigmoid_obstruction
 
 __all__ = ["add_parser"]
-
-
-def _bits(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer number of bits but found {text!r}") from None
-    if value < 16:
-        raise argparse.ArgumentTypeError(f"expected at least 16 bits but found {value}")
-    return value
-
-
-def _states(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer but found {text!r}") from None
-    if not 1 <= value <= 12:
-        raise argparse.ArgumentTypeError(f"expected an integer in 1..12 but found {value}")
-    return value
 
 
 def _cmd_obstruction(args: argparse.Namespace) -> int:
@@ -76,7 +56,8 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse subparsers
         The ``urnn-sym`` subcommand registry.
     """
-    ob = subparsers.add_parser(
+    ob = add_command(
+        subparsers,
         "obstruction",
         help="certify that no URNN of any size matches a sigmoid (or memoryless tanh) RNN",
         description="Enclose the zero-input equilibrium of a contractive sigmoid RNN in ball\n"
@@ -85,30 +66,39 @@ def add_parser(subparsers: Any) -> None:
         "has a pole at 0, which no sigmoid URNN's has (math.md section 4).  Memoryless tanh\n"
         "RNNs (W = 0) are certified by the dimension-growth argument; anything else is\n"
         "inconclusive with the reason (e.g. W invertible).",
-        epilog="examples:\n"
-        "  urnn-sym witness sigmoid -o s.json && urnn-sym obstruction s.json\n"
-        "  urnn-sym obstruction rnn.json --json\n\n"
-        "exit codes:\n"
+        examples=[
+            "urnn-sym witness sigmoid -o s.json && urnn-sym obstruction s.json",
+            "urnn-sym obstruction rnn.json --json",
+        ],
+        func=_cmd_obstruction,
+        exit_codes="exit codes:\n"
         "  0  certified: no URNN with finitely many states matches the RNN\n"
         "  2  bad input (activation not sigmoid or tanh, not contractive, malformed file)\n"
         "  3  inconclusive (the reason is printed)",
-        formatter_class=_formatter,
     )
     ob.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file (sigmoid or tanh, ||W||_2 < 1)")
     ob.add_argument("--json", action="store_true", help="print the urnn-sym.obstruction/1 document")
-    ob.add_argument("--precision", type=_bits, default=128, metavar="BITS", help="starting precision (default 128)")
-    ob.set_defaults(func=_cmd_obstruction)
+    ob.add_argument(
+        "--precision",
+        type=int_in_range(16, unit="bits"),
+        default=128,
+        metavar="BITS",
+        help="starting precision (default 128)",
+    )
 
-    con = subparsers.add_parser(
+    con = add_command(
+        subparsers,
         "contrast",
         help="teaching demo: y = relu(x) has a 2-state URNN, y = sigma(x) has none",
         description="The same memoryless witness with two activations.  ReLU: Theorem 1 builds an\n"
         "exact 2-state URNN (checked exactly on random inputs).  Sigmoid: for m = 1..M the\n"
         "best m-state URNN (a delay line that agrees on every input of length <= m) is\n"
         "refuted at length m + 1 by disjoint ball enclosures, and the obstruction\n"
-        "certificate rules out every size at once.\n\n" + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        "certificate rules out every size at once.",
+        examples=["urnn-sym contrast", "urnn-sym contrast --states 6 --json"],
+        func=_cmd_contrast,
     )
-    con.add_argument("--states", type=_states, default=4, metavar="M", help="largest candidate size (default 4)")
+    con.add_argument(
+        "--states", type=int_in_range(1, 12), default=4, metavar="M", help="largest candidate size (default 4)"
+    )
     con.add_argument("--json", action="store_true", help="print the urnn-sym.contrast/1 document")
-    con.set_defaults(func=_cmd_contrast)

@@ -18,8 +18,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .cli import EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, _formatter
-from .cli_obstruction import _bits
+from .cli import EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, add_command, int_in_range
 from .errors import FileFormatError
 from .evidence import Check
 from .io import read_json, read_rnn
@@ -85,7 +84,8 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse subparsers
         The ``urnn-sym`` subcommand registry.
     """
-    chk = subparsers.add_parser(
+    chk = add_command(
+        subparsers,
         "recheck",
         help="independently re-check a refutation or verdict document",
         description="Re-check an evidence document against the networks embedded in it or the\n"
@@ -98,17 +98,18 @@ def add_parser(subparsers: Any) -> None:
         "urnn-sym.verdict/1 (from 'check -o'): a counterexample by exact re-simulation;\n"
         "  an all-horizon proof by re-verifying the Theorem 1 shape and the invariant's\n"
         "  certificate in exact arithmetic (no z3); a bounded proof by running z3 again.",
-        epilog="examples:\n"
-        "  urnn-sym recheck ref.json\n"
-        "  urnn-sym recheck ref.json w.json candidate.json\n"
-        "  urnn-sym recheck sigmoid-ref.json --precision 1024\n"
-        "  urnn-sym recheck v.json rnn.json urnn.json\n\n"
-        "exit codes:\n"
+        examples=[
+            "urnn-sym recheck ref.json",
+            "urnn-sym recheck ref.json w.json candidate.json",
+            "urnn-sym recheck sigmoid-ref.json --precision 1024",
+            "urnn-sym recheck v.json rnn.json urnn.json",
+        ],
+        func=_cmd_recheck,
+        exit_codes="exit codes:\n"
         "  0  confirmed\n"
         "  1  not confirmed (the outputs agree, the input leaves the bound, or records differ)\n"
         "  2  bad input or usage\n"
         "  3  the document is unknown or inconclusive: nothing to recheck",
-        formatter_class=_formatter,
     )
     chk.add_argument("document", metavar="DOCUMENT.json", help="written by urnn-sym refute -o or check -o")
     chk.add_argument(
@@ -116,9 +117,11 @@ def add_parser(subparsers: Any) -> None:
     )
     chk.add_argument("candidate", metavar="CANDIDATE.json", nargs="?", help="and this one")
     chk.add_argument(
-        "--precision", type=_bits, metavar="BITS", help="sigmoid/tanh refutations: bits of the ball re-evaluation"
+        "--precision",
+        type=int_in_range(16, unit="bits"),
+        metavar="BITS",
+        help="sigmoid/tanh refutations: bits of the ball re-evaluation",
     )
     chk.add_argument(
         "--timeout", type=float, default=60.0, metavar="S", help="verdicts: seconds for re-running z3 (60)"
     )
-    chk.set_defaults(func=_cmd_recheck)

@@ -10,7 +10,13 @@ import argparse
 import json
 from typing import Any
 
-from .cli import EXIT_CODES_HELP, EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, _formatter
+from .cli import (
+    EXIT_NEGATIVE,
+    EXIT_OK,
+    EXIT_UNKNOWN,
+    UsageError,
+    add_command,
+)
 from .enrnn import enrnn_route
 from .errors import SolverTimeoutError
 from .io import atomic_write_text, dump_rnn, read_rnn
@@ -120,49 +126,51 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse subparsers action
         From :func:`urnn_sym.cli.build_parser`.
     """
-    single = subparsers.add_parser(
+    single = add_command(
+        subparsers,
         "stack-to-single",
         help="stacked RNN -> single-layer RNN with delay L - 1",
         description="Write the single-layer RNN whose state stacks the layers, layer l lagging by\n"
         "l - 1 steps (block lower-bidiagonal W), so that y_single(k + L - 1) = y_stacked(k).\n"
         "Exact condition: W_l p_l = W_l h0_l for every layer (p_l the single layer's\n"
         "input-free pre-history), e.g. layers 2..L start at a fixed point.",
-        epilog="examples:\n  urnn-sym stack-to-single examples/stacked.json -o single.json\n"
-        "  urnn-sym stack-to-single examples/stacked.json -o single.json --scale --z3-horizon 4 --input-bound 1\n\n"
-        + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        examples=[
+            "urnn-sym stack-to-single examples/stacked.json -o single.json",
+            "urnn-sym stack-to-single examples/stacked.json -o single.json --scale --z3-horizon 4 --input-bound 1",
+        ],
+        func=_cmd_single,
     )
     _stacked_args(single)
     single.add_argument("--scale", action="store_true", help="apply the certified contractive layer scaling")
     single.add_argument("--input-bound", type=str, metavar="M", help="input bound for --z3-horizon")
-    single.set_defaults(func=_cmd_single)
 
-    urnn = subparsers.add_parser(
+    urnn = add_command(
+        subparsers,
         "stack-to-urnn",
         help="stacked contractive ReLU RNN -> URNN with delay L - 1",
         description="Compose the delayed single layer, a certified layer scaling alpha^(l-1) that\n"
         "makes it contractive, and Theorem 1: the URNN (2 sum(n_l) states, fewer with\n"
         "--minimal) reproduces the stacked outputs delayed by L - 1 steps on inputs\n"
         "with ||x(k)|| <= M.  --z3-horizon T proves it for T steps with z3.",
-        epilog="examples:\n  urnn-sym stack-to-urnn examples/stacked.json --input-bound 1 -o urnn.json\n"
-        "  urnn-sym stack-to-urnn examples/stacked.json --input-bound 1 -o urnn.json --norm inf --z3-horizon 3\n\n"
-        + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        examples=[
+            "urnn-sym stack-to-urnn examples/stacked.json --input-bound 1 -o urnn.json",
+            "urnn-sym stack-to-urnn examples/stacked.json --input-bound 1 -o urnn.json --norm 2 --z3-horizon 3",
+        ],
+        func=_cmd_urnn,
     )
     _stacked_args(urnn)
     urnn.add_argument("--input-bound", required=True, type=str, metavar="M", help="input bound M (e.g. 1 or 3/2)")
     urnn.add_argument("--minimal", action="store_true", help="use the minimal unitary completion")
-    urnn.set_defaults(func=_cmd_urnn)
 
-    route = subparsers.add_parser(
+    route = add_command(
+        subparsers,
         "enrnn-route",
         help="which URNN route applies to W = blockdiag(Q, K)",
         description="For an RNN whose recurrence is blockdiag(Q, K) (Q orthogonal, q x q), report\n"
         "the route: ||K|| < 1 (minimal completion of the K block only), a certified\n"
         "positive diagonal scaling making K contractive, or finite horizon only (exit 3).",
-        epilog="example:\n  urnn-sym enrnn-route examples/enrnn.json --q 2\n\n" + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        examples=["urnn-sym enrnn-route examples/enrnn.json --q 2"],
+        func=_cmd_route,
     )
     route.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file (floats are taken exactly)")
     route.add_argument("--q", type=int, required=True, help="size of the orthogonal block Q")
-    route.set_defaults(func=_cmd_route)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .cli import EXIT_CODES_HELP, EXIT_OK, EXIT_UNKNOWN, _formatter
+from .cli import EXIT_OK, EXIT_UNKNOWN, add_command, int_in_range
 from .distinguish import distinguishing_input
 from .io import atomic_write_text, dump_rnn, read_rnn
 from .model import RNN
@@ -53,23 +53,13 @@ class WitnessKind:
 
 
 def _n_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("n", metavar="N", type=_positive_int, help="number of states (= input and output dimension)")
+    parser.add_argument("n", metavar="N", type=int_in_range(1), help="number of states (= input and output dimension)")
 
 
 def _n_optional(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "n", metavar="N", type=_positive_int, nargs="?", default=1, help="number of states (= input and output dim.)"
+        "n", metavar="N", type=int_in_range(1), nargs="?", default=1, help="number of states (= input and output dim.)"
     )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer but found {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer but found {value}")
-    return value
 
 
 def _smooth_witness(args: argparse.Namespace, *, activation: str) -> RNN:
@@ -163,43 +153,49 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse subparsers
         The ``urnn-sym`` subcommand registry.
     """
-    wit = subparsers.add_parser(
+    wit = add_command(
+        subparsers,
         "witness",
         help="write a witness network of Theorem 2 (ReLU, 2n tight) or Theorem 3 (sigmoid/tanh)",
         description="Write a witness RNN as an urnn-sym.rnn/1 file (stdout unless -o).",
-        epilog="examples:\n  urnn-sym witness lower-bound 3\n  urnn-sym witness lower-bound 2 -o witness2.json\n"
-        "  urnn-sym witness sigmoid -o sigmoid.json\n\n" + EXIT_CODES_HELP,
-        formatter_class=_formatter,
+        examples=[
+            "urnn-sym witness lower-bound 3",
+            "urnn-sym witness lower-bound 2 -o witness2.json",
+            "urnn-sym witness sigmoid -o sigmoid.json",
+        ],
+        func=_cmd_witness,
     )
     kinds = wit.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=type(wit))
     for name, kind in WITNESS_KINDS.items():
-        sub = kinds.add_parser(
+        sub = add_command(
+            kinds,
             name,
             help=kind.help,
             description=kind.description,
-            epilog=f"example:\n  urnn-sym witness {name} 2 -o witness.json\n\n" + EXIT_CODES_HELP,
-            formatter_class=_formatter,
+            examples=[f"urnn-sym witness {name} 2 -o witness.json"],
+            func=_cmd_witness,
         )
         kind.add_arguments(sub)
         sub.add_argument("-o", "--output", metavar="FILE", help="write the file atomically instead of stdout")
-        sub.set_defaults(func=_cmd_witness)
 
-    ref = subparsers.add_parser(
+    ref = add_command(
+        subparsers,
         "refute",
         help="find an input on which two RNNs' outputs differ (certified exactly)",
         description="Search for an input sequence with ||x(k)|| <= M on which the outputs of RNN and\n"
         "CANDIDATE differ.  ReLU pairs: exact linearisation at generic points (math.md\n"
         "section 3), then a bounded z3 search when available; sigmoid/tanh pairs: the\n"
         "smooth route.  A found input is re-simulated exactly before it is printed.",
-        epilog="examples:\n"
-        "  urnn-sym witness lower-bound 2 -o w.json\n"
-        "  urnn-sym refute w.json candidate.json --input-bound 1\n"
-        "  urnn-sym refute w.json candidate.json --input-bound 1/2 --norm 2 --json -o ref.json\n\n"
-        "exit codes:\n"
+        examples=[
+            "urnn-sym witness lower-bound 2 -o w.json",
+            "urnn-sym refute w.json candidate.json --input-bound 1",
+            "urnn-sym refute w.json candidate.json --input-bound 1/2 --norm 2 --json -o ref.json",
+        ],
+        func=_cmd_refute,
+        exit_codes="exit codes:\n"
         "  0  the networks differ: certified input and both output sequences printed\n"
         "  2  bad input or usage (one-line message on stderr)\n"
         "  3  no distinguishing input found (what was tried is printed)",
-        formatter_class=_formatter,
     )
     ref.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file")
     ref.add_argument("candidate", metavar="CANDIDATE.json", help="an urnn-sym.rnn/1 file with the same d and p")
@@ -210,4 +206,3 @@ def add_parser(subparsers: Any) -> None:
     ref.add_argument("--exact", action="store_true", help="read float entries as exact dyadic rationals")
     ref.add_argument("--json", action="store_true", help="print the urnn-sym.refutation/1 document")
     ref.add_argument("-o", "--output", metavar="FILE", help="also write the refutation document atomically")
-    ref.set_defaults(func=_cmd_refute)

@@ -11,6 +11,7 @@ import os
 import sys
 from typing import Any
 
+from ..cli import add_command
 from ..errors import InvalidArgumentError
 from .runner import FIGURES, ExperimentConfig, report_lines, require_matplotlib, run_experiment, write_outputs
 
@@ -32,20 +33,6 @@ SNR/(1+SNR)), NAME_theorem1.csv (Theorem 1 check of every trained 4-unit RNN)
 and NAME_summary.json.  Every file is written atomically.  A progress bar
 goes to stderr, the summary to stdout."""
 
-EPILOG = """\
-examples:
-  urnn-sym experiment fig2 --quick                 # about 15 s: 4 realisations, 400 epochs
-  urnn-sym experiment fig2 --out results --jobs 2  # the full run (30 realisations)
-  urnn-sym experiment fig3 --realizations 10 --epochs 1000 --seed 1
-
-exit codes:
-  0  success
-  2  bad input or usage (one-line message on stderr)"""
-
-
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
-
 
 def add_parser(subparsers: Any) -> None:
     """Add the ``experiment`` subcommand to the main parser's subparsers.
@@ -55,12 +42,18 @@ def add_parser(subparsers: Any) -> None:
     subparsers : argparse._SubParsersAction
         The object returned by ``ArgumentParser.add_subparsers``.
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "experiment",
         help="reproduce the paper's synthetic experiment (poster Figures 2 and 3)",
         description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=_formatter,
+        examples=[
+            "urnn-sym experiment fig2 --quick                 # about 15 s: 4 realisations, 400 epochs",
+            "urnn-sym experiment fig2 --out results --jobs 2  # the full run (30 realisations)",
+            "urnn-sym experiment fig3 --realizations 10 --epochs 1000 --seed 1",
+        ],
+        func=run,
+        exit_codes="exit codes:\n  0  success\n  2  bad input or usage (one-line message on stderr)",
     )
     parser.add_argument("figure", choices=sorted(FIGURES), help="fig2 (SNR 20 dB) or fig3 (SNR 15 dB)")
     parser.add_argument(
@@ -80,7 +73,6 @@ def add_parser(subparsers: Any) -> None:
         help="worker processes (default: 2, or 1 on a one-core machine)",
     )
     parser.add_argument("--no-progress", action="store_true", help="do not draw the progress bar")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
