@@ -13,9 +13,9 @@ import scipy.linalg
 from urnn_sym import RNN, simulate
 from urnn_sym.cli import main
 from urnn_sym.errors import InvalidArgumentError, NotContractiveError
-from urnn_sym.experiments import runner
 from urnn_sym.experiments.data import activity, make_trial, make_trials, realised_snr_db, true_recurrence
-from urnn_sym.experiments.runner import CSV_COLUMNS, ExperimentConfig, run_experiment, summarize, write_outputs
+from urnn_sym.experiments.report import CSV_COLUMNS, summarize, write_outputs
+from urnn_sym.experiments.runner import ExperimentConfig, run_experiment
 from urnn_sym.experiments.theory import check_theorem1, theorem1_urnn_float
 from urnn_sym.experiments.train import (
     fit,
@@ -299,7 +299,7 @@ def test_results_do_not_depend_on_jobs_and_files_are_atomic(tmp_path, monkeypatc
     def fail(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(runner.os, "replace", fail)
+    monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_outputs(one, tmp_path / "b")
     assert list((tmp_path / "b").iterdir()) == []

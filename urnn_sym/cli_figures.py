@@ -29,7 +29,7 @@ about 15 s in all):
 Theorem 1 figures: the exact 2-state ReLU RNN of examples/rnn_exact.json and its
 4-state URNN (construct_urnn, M = 1) simulated exactly on 30 inputs.  Sigmoid
 figure: only certified ball-arithmetic gaps (gap_lower) are plotted.  Experiment:
-runner.plot_png redraws fig2.png / fig3.png from fig2_summary.json /
+report.summary_png redraws fig2.png / fig3.png from fig2_summary.json /
 fig3_summary.json (no training)."""
 )
 

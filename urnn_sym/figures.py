@@ -12,7 +12,7 @@
   ones): every candidate is refuted, and only certified numbers are plotted (the
   lower bound ``gap_lower`` of disjoint ball enclosures, math.md section 4).
 * :func:`experiment_png` -- poster Figures 2 and 3 redrawn by
-  :func:`urnn_sym.experiments.runner.plot_png` from the committed summaries (no training).
+  :func:`urnn_sym.experiments.report.plot_png` from the committed summaries (no training).
 
 :func:`make_figures` renders every figure to bytes first and then writes each
 file atomically (:func:`urnn_sym.io.atomic_write_bytes`).  matplotlib is
@@ -71,14 +71,14 @@ FIGURES = {
     "experiment": "poster Figures 2 and 3 (fig2.png, fig3.png) from the committed summaries",
 }
 
-RNN_COLOR, URNN_COLOR = "tab:blue", "tab:orange"  # the colours of runner.plot_png
+RNN_COLOR, URNN_COLOR = "tab:blue", "tab:orange"  # the colours of report.plot_png
 _STYLE: dict[str, Any] = {"font.size": 14, "axes.titlesize": 16, "axes.labelsize": 15, "legend.fontsize": 12}
 _STYLE |= {"xtick.labelsize": 13, "ytick.labelsize": 13, "axes.grid": True, "grid.alpha": 0.3}
 _STYLE |= {"svg.hashsalt": "urnn-sym"}  # deterministic SVG ids
 
 
 def _pyplot() -> Any:
-    from .experiments.runner import require_matplotlib
+    from .experiments.report import require_matplotlib
 
     return require_matplotlib()
 
@@ -383,7 +383,7 @@ _EXPERIMENT = ("fig2", "fig3")
 
 
 def experiment_png(name: str, directory: str | os.PathLike[str]) -> bytes:
-    """PNG bytes of poster Figure 2 or 3, redrawn by ``runner.summary_png`` from ``DIRECTORY/NAME_summary.json``.
+    """PNG bytes of poster Figure 2 or 3, redrawn by ``report.summary_png`` from ``DIRECTORY/NAME_summary.json``.
 
     Parameters
     ----------
@@ -404,7 +404,7 @@ def experiment_png(name: str, directory: str | os.PathLike[str]) -> bytes:
     FileFormatError
         If the summary is missing or lacks ``config`` / ``summary``.
     """
-    from .experiments.runner import summary_png
+    from .experiments.report import summary_png
     from .io import read_json
 
     if name not in _EXPERIMENT:

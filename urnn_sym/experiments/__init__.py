@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 from .data import Trial, make_trials
-from .runner import ExperimentConfig, run_experiment, summarize, write_outputs
+from .report import summarize, write_outputs
+from .runner import ExperimentConfig, run_experiment
 from .theory import check_theorem1, theorem1_urnn_float
 from .train import fit, loss_and_grad, project_orthogonal
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from ..cli import add_command
 from ..errors import InvalidArgumentError
-from .runner import FIGURES, ExperimentConfig, report_lines, require_matplotlib, run_experiment, write_outputs
+from .report import report_lines, require_matplotlib, write_outputs
+from .runner import FIGURES, ExperimentConfig, run_experiment
 
 __all__ = ["add_parser", "run"]
 
