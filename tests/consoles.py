@@ -45,7 +45,10 @@ def run_session(command: str, capsys: Any) -> tuple[int, str]:
     elif len(argv) > 2 and argv[-2] == ">":
         target, argv = argv[-1], argv[:-2]
     assert argv[0] == "urnn-sym", command
-    code = main(argv[1:])
+    try:
+        code = main(argv[1:])
+    except SystemExit as exc:  # --help and --version
+        code = int(exc.code or 0)
     out, err = capsys.readouterr()
     if head is not None:
         out = "".join(out.splitlines(keepends=True)[:head])

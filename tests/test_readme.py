@@ -28,6 +28,7 @@ def test_readme_python_examples() -> None:
 def test_readme_console_sessions(tmp_path: Path, monkeypatch, capsys) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
     assert check_sessions(README, capsys) >= 8
 
 
@@ -37,4 +38,5 @@ def test_docs_console_sessions(page: Path, tmp_path: Path, monkeypatch, capsys) 
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     shutil.copytree(ROOT / "docs" / "tutorials" / "data", tmp_path / "docs" / "tutorials" / "data")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")  # argparse wraps --help to the terminal width
     assert check_sessions(page, capsys) >= 1
