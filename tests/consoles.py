@@ -70,3 +70,27 @@ def check_sessions(path: Path, capsys: Any) -> int:
         )
         count += 1
     return count
+
+
+def help_page(intro: str, names: list[str]) -> str:
+    """``docs/cli.md``: ``intro``, then one console block with the ``--help`` of ``urnn-sym`` and each command."""
+    import contextlib
+    import io
+    import os
+
+    os.environ["COLUMNS"] = "80"
+    parts = [intro.rstrip() + "\n"]
+    for name in ["", *names]:
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):
+            main([*name.split(), "--help"])
+        command = f"urnn-sym {name} --help".replace("  ", " ")
+        parts.append(f"## urnn-sym {name}".rstrip() + f"\n\n```console\n$ {command}\n{buf.getvalue()}```\n")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":  # regenerate docs/cli.md: python tests/consoles.py
+    page = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+    text = page.read_text()
+    commands = re.findall(r"^## urnn-sym (\S.*)$", text, re.MULTILINE)
+    page.write_text(help_page(text[: text.index("\n## urnn-sym")], commands))

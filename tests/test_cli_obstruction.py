@@ -81,4 +81,4 @@ def test_help_mentions_exit_codes(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["obstruction", "--help"])
     out = capsys.readouterr().out
-    assert "3  inconclusive" in out and "urnn-sym obstruction rnn.json --json" in out
+    assert "3  inconclusive" in out and "urnn-sym obstruction examples/sigmoid_chain.json --json" in out

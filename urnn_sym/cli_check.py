@@ -109,8 +109,9 @@ def add_parser(subparsers: Any) -> None:
         "              obligations are discharged by exact certificates or z3.\n\n"
         "A counterexample is printed only after exact re-simulation shows the outputs differ.",
         examples=[
-            "urnn-sym check rnn.json urnn.json --input-bound 1 --horizon 8",
-            "urnn-sym check rnn.json urnn.json --input-bound 1/2 --norm 2 --all-horizons --json -o v.json",
+            "urnn-sym construct examples/rnn_exact.json --input-bound 1 -o urnn.json",
+            "urnn-sym check examples/rnn_exact.json urnn.json --input-bound 1 --horizon 8",
+            "urnn-sym check examples/rnn_exact.json urnn.json --input-bound 1/2 --all-horizons --json -o v.json",
             "urnn-sym recheck v.json",
         ],
         func=_cmd_check,

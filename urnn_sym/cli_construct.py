@@ -115,8 +115,8 @@ def add_parser(subparsers: Any) -> None:
         "defect operators are irrational and n > 2).",
         examples=[
             "urnn-sym construct examples/rnn_exact.json --input-bound 1 -o urnn.json",
-            "urnn-sym construct rnn.json --input-bound 1/2 --norm 2 --json",
-            "urnn-sym construct rnn.json --input-bound 1 --horizon 100 --minimal -o urnn.json",
+            "urnn-sym construct examples/rnn_exact.json --input-bound 1/2 --norm 2 --json",
+            "urnn-sym construct examples/rnn_float.json --input-bound 1 --horizon 100 --minimal -o urnn_min.json",
         ],
         func=_cmd_construct,
     )

@@ -67,8 +67,9 @@ def add_parser(subparsers: Any) -> None:
         "RNNs (W = 0) are certified by the dimension-growth argument; anything else is\n"
         "inconclusive with the reason (e.g. W invertible).",
         examples=[
-            "urnn-sym witness sigmoid -o s.json && urnn-sym obstruction s.json",
-            "urnn-sym obstruction rnn.json --json",
+            "urnn-sym witness sigmoid -o s.json",
+            "urnn-sym obstruction s.json",
+            "urnn-sym obstruction examples/sigmoid_chain.json --json",
         ],
         func=_cmd_obstruction,
         exit_codes="exit codes:\n"

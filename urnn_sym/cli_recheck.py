@@ -99,10 +99,13 @@ def add_parser(subparsers: Any) -> None:
         "  an all-horizon proof by re-verifying the Theorem 1 shape and the invariant's\n"
         "  certificate in exact arithmetic (no z3); a bounded proof by running z3 again.",
         examples=[
+            "urnn-sym witness lower-bound 1 -o w.json",
+            "urnn-sym refute w.json examples/urnn_1state.json --input-bound 1 -o ref.json",
             "urnn-sym recheck ref.json",
-            "urnn-sym recheck ref.json w.json candidate.json",
+            "urnn-sym recheck ref.json w.json examples/urnn_1state.json",
+            "urnn-sym witness sigmoid -o s.json",
+            "urnn-sym refute s.json examples/sigmoid_urnn.json --input-bound 1 -o sigmoid-ref.json",
             "urnn-sym recheck sigmoid-ref.json --precision 1024",
-            "urnn-sym recheck v.json rnn.json urnn.json",
         ],
         func=_cmd_recheck,
         exit_codes="exit codes:\n"

@@ -187,9 +187,11 @@ def add_parser(subparsers: Any) -> None:
         "section 3), then a bounded z3 search when available; sigmoid/tanh pairs: the\n"
         "smooth route.  A found input is re-simulated exactly before it is printed.",
         examples=[
-            "urnn-sym witness lower-bound 2 -o w.json",
-            "urnn-sym refute w.json candidate.json --input-bound 1",
-            "urnn-sym refute w.json candidate.json --input-bound 1/2 --norm 2 --json -o ref.json",
+            "urnn-sym witness lower-bound 1 -o w.json",
+            "urnn-sym refute w.json examples/urnn_1state.json --input-bound 1",
+            "urnn-sym refute w.json examples/urnn_1state.json --input-bound 1/2 --norm 2 --json -o ref.json",
+            "urnn-sym witness sigmoid -o s.json",
+            "urnn-sym refute s.json examples/sigmoid_urnn.json --input-bound 1",
         ],
         func=_cmd_refute,
         exit_codes="exit codes:\n"
