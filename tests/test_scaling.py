@@ -49,3 +49,20 @@ def test_scaled_matrix_is_exact() -> None:
 def test_bad_input(W, error, match) -> None:
     with pytest.raises(error, match=match):
         contracting_scaling(W)
+
+
+@pytest.mark.parametrize(
+    "W",
+    [
+        [[0.1, 1e12], [0.0, 0.1]],
+        [[0.9, 1e300], [0.0, 0.5]],
+        [[0.5, 1e8, 0.0], [0.0, 0.5, 1e8], [0.0, 0.0, 0.5]],
+        [[1e-300, 1.0], [1e300, 0.0]],
+    ],
+)
+def test_extreme_entries_give_a_certified_answer_or_none(W) -> None:
+    # the searches used to step to scalings whose exp overflowed (NaN, then "SVD did not converge")
+    W = np.array(W)
+    with np.errstate(all="raise"):
+        ell = contracting_scaling(W)
+    assert ell is None or np.linalg.norm(scaled_matrix(W, ell), 2) < 1

@@ -85,17 +85,29 @@ def _contractive(M: Any) -> bool:
     return bool(is_contractive(M))
 
 
+_LOG_RANGE = 20.0  # |log l_i| <= 20: scalings within e^(+-20)
+
+
 def _log_scalings(Wf: np.ndarray, max_iter: int) -> Iterator[np.ndarray]:
     """Candidate ``log l`` vectors, best first: moderate (near I), then the numerical minimum, then Nelder-Mead."""
     from scipy.optimize import minimize
 
     n = Wf.shape[0]
+    box = [(-_LOG_RANGE, _LOG_RANGE)] * n
 
     def log_norm(x: np.ndarray) -> float:
-        ell = np.exp(x)
-        return float(np.log(np.linalg.norm(ell[:, None] * Wf / ell[None, :], 2) + 1e-300))
+        # the searches may step outside the box; clip so that exp cannot overflow into inf / NaN
+        ell = np.exp(np.clip(x - np.mean(x), -_LOG_RANGE, _LOG_RANGE))
+        with np.errstate(all="ignore"):
+            scaled = ell[:, None] * Wf / ell[None, :]
+        if not np.all(np.isfinite(scaled)):
+            return float("inf")
+        try:
+            return float(np.log(np.linalg.norm(scaled, 2) + 1e-300))
+        except np.linalg.LinAlgError:
+            return float("inf")
 
-    best = minimize(log_norm, np.zeros(n), method="L-BFGS-B", bounds=[(-20.0, 20.0)] * n)
+    best = minimize(log_norm, np.zeros(n), method="L-BFGS-B", bounds=box)
     x = best.x - best.x.mean()
     if best.fun < 0:
         # The infimum may only be approached as some l_i -> 0 (e.g. a triangular W): first try the L closest
@@ -106,9 +118,10 @@ def _log_scalings(Wf: np.ndarray, max_iter: int) -> Iterator[np.ndarray]:
             x,
             jac=lambda y: 2 * y,
             method="SLSQP",
+            bounds=box,
             constraints=[{"type": "ineq", "fun": lambda y: target - log_norm(y)}],
         )
-        if near.success and log_norm(near.x) < 0:
+        if near.success and np.all(np.isfinite(near.x)) and log_norm(near.x) < 0:
             yield near.x
     yield x
     nm = minimize(
@@ -117,7 +130,8 @@ def _log_scalings(Wf: np.ndarray, max_iter: int) -> Iterator[np.ndarray]:
         method="Nelder-Mead",
         options={"maxiter": max_iter, "xatol": 1e-10, "fatol": 1e-12},
     )
-    yield nm.x - nm.x.mean()
+    if np.all(np.isfinite(nm.x)):
+        yield nm.x - nm.x.mean()
 
 
 def contracting_scaling(W: Any, *, max_iter: int = 2000) -> list[Fraction] | None:
