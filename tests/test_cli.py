@@ -161,3 +161,18 @@ def test_broken_pipe_is_quiet(monkeypatch, capsys) -> None:
     monkeypatch.setattr("urnn_sym.cli._silence_stdout", lambda: None)
     assert main(["contrast"]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_an_internal_error_is_one_line_unless_debugging(monkeypatch, capsys) -> None:
+    import urnn_sym.cli_obstruction as module
+
+    def bug(**_: object) -> None:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(module, "relu_contrast", bug)
+    assert main(["contrast"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: ZeroDivisionError: oops" in err
+    monkeypatch.setenv("URNN_SYM_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["contrast"])

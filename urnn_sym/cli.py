@@ -297,9 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Notes
     -----
     Every :class:`urnn_sym.errors.UrnnSymError` and ``OSError`` is caught and
-    printed as one line on stderr (exit 2); nothing is raised to the caller
-    except ``SystemExit`` from ``--help`` and ``--version``, and exceptions that
-    are not ``UrnnSymError`` / ``OSError`` (e.g. a plain ``ValueError``).
+    printed as one line on stderr (exit 2).  Any other exception is a bug: it
+    is printed as one ``internal error`` line (exit 2), or re-raised with its
+    traceback when the environment variable ``URNN_SYM_DEBUG`` is set.  Only
+    ``SystemExit`` from ``--help`` and ``--version`` reaches the caller.
     """
     parser = build_parser()
     try:
@@ -323,6 +324,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("urnn-sym: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: still one line, unless asked for the traceback
+        if os.environ.get("URNN_SYM_DEBUG"):
+            raise
+        print(
+            f"urnn-sym: internal error: {type(exc).__name__}: {_one_line(exc)} "
+            "(please report it; URNN_SYM_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
 
 
 def _silence_stdout() -> None:
