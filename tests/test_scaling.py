@@ -11,7 +11,7 @@ import sympy
 
 from urnn_sym.errors import ShapeError, UnsupportedError
 from urnn_sym.norms import is_contractive
-from urnn_sym.scaling import contracting_scaling, scaled_matrix
+from urnn_sym.scaling import contracting_scaling, scaled_matrix, scaled_norm_infimum
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -66,3 +66,10 @@ def test_extreme_entries_give_a_certified_answer_or_none(W) -> None:
     with np.errstate(all="raise"):
         ell = contracting_scaling(W)
     assert ell is None or np.linalg.norm(scaled_matrix(W, ell), 2) < 1
+
+
+def test_scaled_norm_infimum_reaches_the_spectral_radius_of_a_triangular_matrix() -> None:
+    W = np.array([[0.5, 2.0, 0.0], [0.0, -0.25, 3.0], [0.0, 0.0, 0.5]])
+    est = scaled_norm_infimum(W)
+    assert 0.5 <= est < 0.5 + 1e-4 < np.linalg.norm(W, 2)
+    assert scaled_norm_infimum([[Q(1), Q(1)], [Q(0), Q(1)]]) >= 1  # eigenvalue 1: no scaling goes below 1

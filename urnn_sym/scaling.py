@@ -27,7 +27,7 @@ from .errors import ShapeError, UnsupportedError
 from .matrices import entries, system_of, to_matrix
 from .norms import is_contractive
 
-__all__ = ["contracting_scaling", "scaled_matrix"]
+__all__ = ["contracting_scaling", "scaled_matrix", "scaled_norm_infimum"]
 
 
 def scaled_matrix(W: Any, scaling: list[Fraction]) -> Any:
@@ -88,6 +88,51 @@ def _contractive(M: Any) -> bool:
 _LOG_RANGE = 20.0  # |log l_i| <= 20: scalings within e^(+-20)
 
 
+def _log_norm(Wf: np.ndarray, x: np.ndarray) -> float:
+    """``log ||diag(e^x) W diag(e^-x)||_2``; inf when it overflows (the searches may step outside the box)."""
+    ell = np.exp(np.clip(x - np.mean(x), -_LOG_RANGE, _LOG_RANGE))
+    with np.errstate(all="ignore"):
+        scaled = ell[:, None] * Wf / ell[None, :]
+    if not np.all(np.isfinite(scaled)):
+        return float("inf")
+    try:
+        return float(np.log(np.linalg.norm(scaled, 2) + 1e-300))
+    except np.linalg.LinAlgError:
+        return float("inf")
+
+
+def _minimum(Wf: np.ndarray) -> Any:
+    """The L-BFGS-B minimum of the log-norm over the box (a scipy ``OptimizeResult``)."""
+    from scipy.optimize import minimize
+
+    n = Wf.shape[0]
+    return minimize(lambda x: _log_norm(Wf, x), np.zeros(n), method="L-BFGS-B", bounds=[(-_LOG_RANGE, _LOG_RANGE)] * n)
+
+
+def scaled_norm_infimum(W: Any) -> float:
+    """A numerical estimate (not a certificate) of ``min ||L W L^-1||_2`` over positive diagonal L.
+
+    Parameters
+    ----------
+    W : matrix-like
+        Square, rational or float64.
+
+    Returns
+    -------
+    float
+        The smallest norm the search found, with ``|log l_i| <= 20``; at least
+        the spectral radius of W.
+
+    Examples
+    --------
+    >>> round(scaled_norm_infimum([[0.5, 2.0], [0.0, 0.5]]), 3)
+    0.5
+    """
+    M = _square(W)
+    Wf = M if isinstance(M, np.ndarray) else np.array([float(v) for v in entries(M)]).reshape(M.nrows(), M.ncols())
+    return float(np.exp(_minimum(np.asarray(Wf, dtype=float)).fun))
+
+
 def _log_scalings(Wf: np.ndarray, max_iter: int) -> Iterator[np.ndarray]:
     """Candidate ``log l`` vectors, best first: moderate (near I), then the numerical minimum, then Nelder-Mead."""
     from scipy.optimize import minimize
@@ -96,18 +141,9 @@ def _log_scalings(Wf: np.ndarray, max_iter: int) -> Iterator[np.ndarray]:
     box = [(-_LOG_RANGE, _LOG_RANGE)] * n
 
     def log_norm(x: np.ndarray) -> float:
-        # the searches may step outside the box; clip so that exp cannot overflow into inf / NaN
-        ell = np.exp(np.clip(x - np.mean(x), -_LOG_RANGE, _LOG_RANGE))
-        with np.errstate(all="ignore"):
-            scaled = ell[:, None] * Wf / ell[None, :]
-        if not np.all(np.isfinite(scaled)):
-            return float("inf")
-        try:
-            return float(np.log(np.linalg.norm(scaled, 2) + 1e-300))
-        except np.linalg.LinAlgError:
-            return float("inf")
+        return _log_norm(Wf, x)
 
-    best = minimize(log_norm, np.zeros(n), method="L-BFGS-B", bounds=box)
+    best = _minimum(Wf)
     x = best.x - best.x.mean()
     if best.fun < 0:
         # The infimum may only be approached as some l_i -> 0 (e.g. a triangular W): first try the L closest

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..equivalence import construct_urnn, rescale
 from ..model import RNN, simulate
-from ..scaling import contracting_scaling
+from ..scaling import contracting_scaling, scaled_norm_infimum
 
 __all__ = ["Theorem1Check", "check_theorem1", "theorem1_urnn_float"]
 
@@ -71,7 +71,8 @@ class Theorem1Check:
     scaled_norm : float
         ``||L W L^-1||_2`` after the certified diagonal scaling of
         :func:`urnn_sym.scaling.contracting_scaling` (equal to ``w_norm`` when no
-        scaling was needed; NaN when none was found).
+        scaling was needed; when none was found, the smallest norm the search
+        reached, :func:`urnn_sym.scaling.scaled_norm_infimum`).
     method : str
         ``"direct"`` (``||W|| < 1``), ``"diagonal scaling"`` (Theorem 1 applied to the
         scaled RNN) or ``"not contractive"`` (then the other fields are NaN).
@@ -126,7 +127,7 @@ def check_theorem1(rnn: RNN, x: np.ndarray, start: int = 0) -> Theorem1Check:
         scale = contracting_scaling(W)
         if scale is None:
             nan = float("nan")
-            return Theorem1Check(w_norm, nan, "not contractive", nan, nan, nan)
+            return Theorem1Check(w_norm, scaled_norm_infimum(W), "not contractive", nan, nan, nan)
         target = rescale(rnn.to_float(), scale)
         method = "diagonal scaling"
     scaled_norm = float(np.linalg.norm(np.asarray(target.W, float), 2))
