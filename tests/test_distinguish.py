@@ -19,7 +19,8 @@ from urnn_sym.adversarial import (
     witness_construction,
 )
 from urnn_sym.distinguish import constructive_input, distinguishing_input
-from urnn_sym.refutation import Refutation, ball_outputs, certify, inconclusive, recheck
+from urnn_sym.refutation import Refutation, certify, inconclusive, recheck
+from urnn_sym.smooth import simulate_ball
 from urnn_sym.strategies import orthogonal_matrices, rnns
 from urnn_sym.witnesses import lower_bound_witness
 
@@ -223,17 +224,17 @@ def test_recheck_catches_tampering() -> None:
     assert not recheck(Refutation.from_json(doc), W1, W1)
 
 
-def test_ball_outputs_enclose_exact_values() -> None:
+def test_ball_simulation_encloses_exact_values() -> None:
     cand = trained_candidate(1, steps=20)
     xs = [[Q(1, 3)], [Q(-1, 5)], [Q(2, 7)]]
     exact = independent_outputs(cand, xs)
-    balls = ball_outputs(cand, xs)
+    balls = simulate_ball(cand, xs, precision=256)
     old, flint.ctx.prec = flint.ctx.prec, 256
     try:
         for row, enclosure in zip(exact, balls, strict=True):
             assert all(b.contains(flint.fmpq(v.numerator, v.denominator)) for v, b in zip(row, enclosure, strict=True))
-        assert ball_outputs(W1.replace(activation="sigmoid"), [[0]])[0][0].contains(flint.fmpq(1, 2))
-        assert ball_outputs(W1.replace(activation="tanh"), [[0]])[0][0].contains(0)
+        assert simulate_ball(W1.replace(activation="sigmoid"), [[0]], precision=256)[0][0].contains(flint.fmpq(1, 2))
+        assert simulate_ball(W1.replace(activation="tanh"), [[0]], precision=256)[0][0].contains(0)
     finally:
         flint.ctx.prec = old
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import sympy
 
-from urnn_sym import RNN, distinguishing_input
+from urnn_sym import RNN, distinguishing_input, lower_bound_witness
 from urnn_sym.cli import main
 from urnn_sym.errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError
 from urnn_sym.io import write_rnn
@@ -276,10 +276,20 @@ def test_recheck_at_higher_precision_and_json_round_trip() -> None:
     assert doc["data"]["precision"] == 128 and len(doc["data"]["enclosures"]["rnn"]) == 6
     check = recheck_smooth(doc, precision=512)
     assert check and check.data["precision"] == 512 and check.data["gap_lower"] >= ref.data["gap_lower"] * 0.999
-    assert recheck(Refutation.from_json(doc))  # the shared re-check (refutation.py) agrees
+    assert recheck(Refutation.from_json(doc))  # refutation.recheck takes the same ball route
     tampered = dict(doc, x=[["0"]] * len(doc["x"]))
     assert not recheck_smooth(tampered)
     assert not recheck_smooth(doc, candidate=sigmoid_witness())
+    out_of_range = recheck_smooth(dict(doc, time_step=len(doc["x"])))
+    assert not out_of_range and out_of_range.method == "time-step check"
+
+
+def test_precision_is_only_for_smooth_refutations() -> None:
+    w = lower_bound_witness(1)
+    ref = distinguishing_input(w, w.replace(W=[[Fraction(1, 2)]]), input_bound=1)
+    assert ref.status == "refuted" and recheck(ref)
+    with pytest.raises(InvalidArgumentError, match="precision: applies to sigmoid/tanh refutations only"):
+        recheck(ref, precision=256)
 
 
 def test_identical_networks_are_inconclusive() -> None:

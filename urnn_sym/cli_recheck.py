@@ -2,11 +2,10 @@
 
 The document's ``format`` field picks the checker:
 
-* ``urnn-sym.refutation/1`` (``refute -o``): piecewise-linear pairs are
-  re-simulated exactly (:func:`urnn_sym.refutation.recheck`); sigmoid/tanh pairs
-  are re-evaluated in ball arithmetic at a higher precision, and the new
-  enclosures must be disjoint and overlap the recorded ones
-  (:func:`urnn_sym.smooth.recheck_smooth`).
+* ``urnn-sym.refutation/1`` (``refute -o``): :func:`urnn_sym.refutation.recheck`;
+  piecewise-linear pairs are re-simulated exactly, sigmoid/tanh pairs are
+  re-evaluated in ball arithmetic at a higher precision, and the new enclosures
+  must be disjoint and overlap the recorded ones.
 * ``urnn-sym.verdict/1`` (``check -o``): a counterexample by exact
   re-simulation, an all-horizon proof by re-verifying its certificate in exact
   arithmetic, a bounded proof by running z3 again
@@ -23,13 +22,11 @@ from .errors import FileFormatError
 from .evidence import Check
 from .io import read_json, read_rnn
 from .refutation import Refutation, recheck
-from .smooth import recheck_smooth
 from .smt import recheck_verdict
 from .verdict import Verdict
 
 __all__ = ["add_parser"]
 
-_SMOOTH = ("sigmoid", "tanh")
 _FORMATS = ("urnn-sym.refutation/1", "urnn-sym.verdict/1")
 
 
@@ -37,14 +34,7 @@ def _recheck_refutation(doc: Any, args: argparse.Namespace, a: Any, b: Any) -> C
     ref = Refutation.from_json(doc, source=str(args.document))
     if ref.status != "refuted":
         return f"the document is {ref.status} ({ref.reason})"
-    smooth = any(net is not None and net.activation in _SMOOTH for net in (a, b, ref.rnn, ref.candidate))
-    if smooth:
-        return recheck_smooth(ref, precision=args.precision, rnn=a, candidate=b)
-    if args.precision is not None:
-        raise UsageError(
-            "urnn-sym recheck: error: --precision applies to sigmoid/tanh refutations only (ReLU is exact)"
-        )
-    return recheck(ref, a, b)
+    return recheck(ref, a, b, precision=args.precision)
 
 
 def _recheck_verdict(doc: Any, args: argparse.Namespace, a: Any, b: Any) -> Check | str:

@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import flint
-
 from ._validation import check_norm
 from .arith import as_fraction
 from .errors import FileFormatError, InvalidArgumentError, UnsupportedError, UrnnSymError
@@ -42,7 +40,6 @@ from .model import RNN, simulate
 __all__ = [
     "REFUTATION_FORMAT",
     "Refutation",
-    "ball_outputs",
     "certify",
     "exact_outputs",
     "inconclusive",
@@ -227,29 +224,6 @@ def exact_outputs(rnn: RNN, xs: Sequence[Sequence[Any]]) -> list[list[Any]]:
     return [list(row) for row in ys.tolist()]
 
 
-def ball_outputs(rnn: RNN, xs: Sequence[Sequence[Any]], *, precision: int = 256) -> list[list[flint.arb]]:
-    """Rigorous ``flint.arb`` enclosures of the outputs (any activation), at ``precision`` bits.
-
-    Parameters
-    ----------
-    rnn : RNN
-        Rational or float64 parameters, any activation.
-    xs : sequence of rows
-        The input sequence (exact values).
-    precision : int
-        Working precision in bits.
-
-    Notes
-    -----
-    The one ball simulator of the package is :func:`urnn_sym.smooth.simulate_ball`;
-    this is its outputs-only form, imported lazily because ``smooth`` builds on
-    this module.
-    """
-    from .smooth import simulate_ball
-
-    return simulate_ball(rnn, xs, precision=precision)
-
-
 def input_within_bound(xs: Sequence[Sequence[Fraction]], input_bound: Fraction, norm: str) -> bool:
     """Exact test ``||x(k)||_norm <= input_bound`` for every k (2-norm by squares).
 
@@ -359,7 +333,9 @@ def inconclusive(
 # ------------------------------------------------------------------------------
 
 
-def recheck(ref: Refutation, rnn: RNN | None = None, candidate: RNN | None = None) -> Check:
+def recheck(
+    ref: Refutation, rnn: RNN | None = None, candidate: RNN | None = None, *, precision: int | None = None
+) -> Check:
     """Independently confirm a refutation: input inside the bound and outputs different.
 
     Parameters
@@ -368,14 +344,28 @@ def recheck(ref: Refutation, rnn: RNN | None = None, candidate: RNN | None = Non
         The refutation to confirm.
     rnn, candidate : RNN, optional
         Networks to check against instead of the embedded ones.
+    precision : int, optional
+        sigmoid/tanh refutations only: bits of the ball re-evaluation (default
+        twice the recorded precision, at least 256).
+
+    Returns
+    -------
+    Check
+        Holds when the refutation is confirmed; ``method`` names how.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If the refutation embeds no networks and none are given, or
+        ``precision`` is given for a piecewise-linear refutation.
 
     Notes
     -----
     Piecewise-linear networks are re-simulated exactly and the recorded outputs
-    must equal the recomputed ones; smooth activations are re-simulated in ball
-    arithmetic (precision ``data["precision"]`` bits, default 256) and the two
-    enclosures of ``y(time_step)`` must be disjoint in some component.  The
-    networks default to the ones embedded in the refutation.
+    must equal the recomputed ones.  Smooth activations are re-evaluated in ball
+    arithmetic at a higher precision (:func:`urnn_sym.smooth.recheck_smooth`):
+    the new enclosures of ``y(time_step)`` must be disjoint and every new
+    enclosure must overlap the recorded one.
     """
     a = rnn if rnn is not None else ref.rnn
     b = candidate if candidate is not None else ref.candidate
@@ -393,14 +383,13 @@ def recheck(ref: Refutation, rnn: RNN | None = None, candidate: RNN | None = Non
     if not 0 <= k < len(ref.xs):
         return Check(False, "time-step check", f"time_step {k} is outside 0..{len(ref.xs) - 1}")
     if a.activation in _SMOOTH or b.activation in _SMOOTH:
-        prec = int(ref.data.get("precision", 256))
-        ya, yb = ball_outputs(a, ref.xs, precision=prec), ball_outputs(b, ref.xs, precision=prec)
-        apart = [i for i, (u, v) in enumerate(zip(ya[k], yb[k], strict=True)) if not u.overlaps(v)]
-        method = f"ball arithmetic (python-flint arb, {prec} bits)"
-        if not apart:
-            return Check(False, method, f"the enclosures of y({k}) overlap in every component")
-        i = apart[0]
-        return Check(True, method, f"y({k})[{i}] in {ya[k][i].str(10)} vs {yb[k][i].str(10)}: disjoint")
+        from .smooth import ball_recheck  # lazy: smooth imports this module
+
+        return ball_recheck(ref, a, b, ref.xs, k, precision)
+    if precision is not None:
+        raise InvalidArgumentError(
+            "precision: applies to sigmoid/tanh refutations only (piecewise-linear ones are re-simulated exactly)"
+        )
     ya, yb = exact_outputs(a, ref.xs), exact_outputs(b, ref.xs)
     method = "exact rational simulation (python-flint)"
     if ya[k] == yb[k]:

@@ -51,11 +51,12 @@ from .errors import EntryTypeError, InvalidArgumentError, ShapeError, Unsupporte
 from .evidence import Check
 from .linearize import rational_parameters
 from .model import RNN, simulate
-from .refutation import Refutation, inconclusive, input_within_bound
+from .refutation import Refutation, inconclusive, input_within_bound, recheck
 
 __all__ = [
     "SMOOTH_METHOD",
     "ball_activation",
+    "ball_recheck",
     "delay_line_candidate",
     "distinguishing_input_smooth",
     "enclosure_text",
@@ -601,6 +602,9 @@ def recheck_smooth(
 ) -> Check:
     """Re-evaluate a smooth refutation at a higher precision: disjoint again, and consistent with the record.
 
+    :func:`urnn_sym.refutation.recheck` with a JSON document accepted too; for
+    sigmoid/tanh refutations it ends in :func:`ball_recheck`.
+
     Parameters
     ----------
     ref : Refutation or dict
@@ -621,19 +625,38 @@ def recheck_smooth(
         ref = Refutation.from_json(ref)
     if not isinstance(ref, Refutation):
         raise EntryTypeError(f"ref: expected a Refutation or its JSON document but found {type(ref).__name__}")
-    a = rnn if rnn is not None else ref.rnn
-    b = candidate if candidate is not None else ref.candidate
-    if a is None or b is None:
-        raise InvalidArgumentError("rnn, candidate: the refutation does not embed the networks; pass both")
-    if ref.status != "refuted" or ref.xs is None or ref.time_step is None:
-        return Check(False, "nothing to recheck", f"the refutation is {ref.status}: {ref.reason}")
+    return recheck(ref, rnn, candidate, precision=precision)
+
+
+def ball_recheck(ref: Refutation, a: RNN, b: RNN, xs: list[list[Fraction]], k: int, precision: int | None) -> Check:
+    """The ball-arithmetic step of :func:`urnn_sym.refutation.recheck` for sigmoid/tanh refutations.
+
+    Parameters
+    ----------
+    ref : Refutation
+        A refuted document whose input, bound and time step
+        :func:`urnn_sym.refutation.recheck` has already checked.
+    a, b : RNN
+        The two networks.
+    xs : list of list of Fraction
+        The refutation's input (``ref.xs``).
+    k : int
+        The time step where the outputs differ (``ref.time_step``).
+    precision : int or None
+        Bits; None for twice the recorded precision (at least 256).
+
+    Returns
+    -------
+    Check
+        Holds when the new enclosures of ``y(time_step)`` are disjoint in the
+        recorded component and every new enclosure overlaps the recorded one;
+        ``data["gap_lower"]`` is the new certified bound on the gap.
+    """
     recorded = int(ref.data.get("precision", 128))
     bits = _positive_int("precision", precision if precision is not None else max(2 * recorded, 256), 16)
     method = f"ball arithmetic (python-flint arb) at {bits} bits, recorded at {recorded} bits"
-    if not input_within_bound(ref.xs, ref.input_bound, ref.norm):
-        return Check(False, method, f"the input leaves the {ref.norm}-norm ball of radius {ref.input_bound}")
-    k, i = ref.time_step, int(ref.data.get("component", 0))
-    ya, yb = simulate_ball(a, ref.xs, precision=bits), simulate_ball(b, ref.xs, precision=bits)
+    i = int(ref.data.get("component", 0))
+    ya, yb = simulate_ball(a, xs, precision=bits), simulate_ball(b, xs, precision=bits)
     old = ref.data.get("enclosures", {})
     with working_precision(bits):
         for label, new in (("rnn", ya), ("candidate", yb)):
