@@ -23,6 +23,12 @@ def test_exact_scaling_is_certified(K) -> None:
     assert is_contractive(scaled_matrix(K, ell)).holds and not is_contractive(K).holds
 
 
+def test_algebraic_scaling_is_certified_exactly() -> None:
+    K = [[sympy.sqrt(2) / 4, 3], [0, Q(1, 2)]]
+    ell = contracting_scaling(K)
+    assert ell is not None and is_contractive(scaled_matrix(K, ell)).holds and not is_contractive(K).holds
+
+
 def test_float_scaling() -> None:
     W = np.array([[0.5, 3.0], [0.0, -0.25]])
     ell = contracting_scaling(W)
@@ -43,7 +49,7 @@ def test_scaled_matrix_is_exact() -> None:
     ("W", "error", "match"),
     [
         ([[1, 2, 3]], ShapeError, r"expected a square matrix but found shape \(1, 3\)"),
-        ([[sympy.sqrt(2) / 2]], UnsupportedError, "expected rational or float64 entries"),
+        ([[sympy.Symbol("w")]], UnsupportedError, "expected numeric .float64 or exact. entries"),
     ],
 )
 def test_bad_input(W, error, match) -> None:

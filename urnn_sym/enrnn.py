@@ -230,6 +230,25 @@ class EnrnnRoute:
     checks: dict[str, Check]
     reason: str
 
+    @classmethod
+    def finite_horizon(cls, q: int, m: int, checks: dict[str, Check], reason: str) -> EnrnnRoute:
+        """The route when no construction for every horizon is established (no state counts, no scaling).
+
+        Parameters
+        ----------
+        q, m : int
+            Sizes of the Q and K blocks.
+        checks : dict of str to Check
+            The checks made so far.
+        reason : str
+            Why only the finite-horizon construction applies.
+
+        Returns
+        -------
+        EnrnnRoute
+        """
+        return cls("finite-horizon", q, m, None, None, None, checks, reason)
+
 
 def enrnn_route(W: Any, q: int) -> EnrnnRoute:
     """Report the URNN route for a recurrence ``W = blockdiag(Q, K)`` whose first ``q`` states form Q.
@@ -294,26 +313,18 @@ def enrnn_route(W: Any, q: int) -> EnrnnRoute:
             f"||K||_2 < 1 (exact LDL^T): minimal completion of the K block adds rank(I - K^T K) = {r} states",
         )
     if not checks["rho(K) < 1"]:
-        return EnrnnRoute(
-            "finite-horizon",
+        return EnrnnRoute.finite_horizon(
             q,
             m,
-            None,
-            None,
-            None,
             checks,
             f"rho(K) >= 1 ({checks['rho(K) < 1'].detail}): no diagonal scaling can make K contractive; "
             "only the finite-horizon construction applies",
         )
     d = diagonal_contraction(Kb)
     if d is None:
-        return EnrnnRoute(
-            "finite-horizon",
+        return EnrnnRoute.finite_horizon(
             q,
             m,
-            None,
-            None,
-            None,
             checks,
             "rho(K) < 1 but ||K|| >= 1 and no certified diagonal D with ||D K D^-1|| < 1 was found; "
             "only the finite-horizon construction is established",

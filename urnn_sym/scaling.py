@@ -22,7 +22,9 @@ from typing import Any
 
 import flint
 import numpy as np
+import sympy
 
+from .arith import arith_of
 from .errors import ShapeError, UnsupportedError
 from .matrices import entries, system_of, to_matrix
 from .norms import is_contractive
@@ -36,13 +38,13 @@ def scaled_matrix(W: Any, scaling: list[Fraction]) -> Any:
     Parameters
     ----------
     W : matrix-like
-        Square, float64 or rational.
+        Square, float64 or exact (rational or algebraic).
     scaling : list of Fraction
         The positive diagonal of L.
 
     Returns
     -------
-    numpy.ndarray or flint.fmpq_mat
+    numpy.ndarray, flint.fmpq_mat or sympy.ImmutableMatrix
         The similar matrix.
 
     Examples
@@ -56,27 +58,32 @@ def scaled_matrix(W: Any, scaling: list[Fraction]) -> Any:
     if isinstance(M, np.ndarray):
         ell = np.array([float(v) for v in scaling])
         return ell[:, None] * M / ell[None, :]
-    ratio = [[scaling[i] / scaling[j] for j in range(n)] for i in range(n)]
-    vals = entries(M)
-    return flint.fmpq_mat(
-        n,
-        n,
-        [
-            vals[i * n + j] * flint.fmpq(ratio[i][j].numerator, ratio[i][j].denominator)
-            for i in range(n)
-            for j in range(n)
-        ],
+    ratios = [scaling[i] / scaling[j] for i in range(n) for j in range(n)]
+    if isinstance(M, flint.fmpq_mat):
+        return flint.fmpq_mat(
+            n, n, [v * flint.fmpq(r.numerator, r.denominator) for v, r in zip(entries(M), ratios, strict=True)]
+        )
+    return sympy.ImmutableMatrix(
+        n, n, [v * sympy.Rational(r.numerator, r.denominator) for v, r in zip(entries(M), ratios, strict=True)]
     )
 
 
 def _square(W: Any) -> Any:
     M = W if isinstance(W, (np.ndarray, flint.fmpq_mat)) else to_matrix("W", W)
-    if not isinstance(M, (np.ndarray, flint.fmpq_mat)):
-        raise UnsupportedError(f"W: expected rational or float64 entries but found a {system_of(M)} matrix")
-    n, m = M.shape if isinstance(M, np.ndarray) else (M.nrows(), M.ncols())
+    if system_of(M) == "symbolic":
+        raise UnsupportedError("W: expected numeric (float64 or exact) entries but found a symbolic matrix")
+    n, m = M.shape if isinstance(M, np.ndarray) else arith_of(M).shape(M)
     if n != m:
         raise ShapeError(f"W: expected a square matrix but found shape ({n}, {m})")
     return M
+
+
+def _floats(M: Any) -> np.ndarray:
+    """The float64 values of a native square matrix, for the numerical searches."""
+    if isinstance(M, np.ndarray):
+        return np.asarray(M, dtype=float)
+    n = arith_of(M).shape(M)[0]
+    return np.array([float(v) for v in entries(M)]).reshape(n, n)
 
 
 def _contractive(M: Any) -> bool:
@@ -115,7 +122,7 @@ def scaled_norm_infimum(W: Any) -> float:
     Parameters
     ----------
     W : matrix-like
-        Square, rational or float64.
+        Square, float64 or exact (rational or algebraic).
 
     Returns
     -------
@@ -129,8 +136,8 @@ def scaled_norm_infimum(W: Any) -> float:
     0.5
     """
     M = _square(W)
-    Wf = M if isinstance(M, np.ndarray) else np.array([float(v) for v in entries(M)]).reshape(M.nrows(), M.ncols())
-    return float(np.exp(_minimum(np.asarray(Wf, dtype=float)).fun))
+    Wf = _floats(M)
+    return float(np.exp(_minimum(Wf).fun))
 
 
 def _log_scalings(Wf: np.ndarray, max_iter: int) -> Iterator[np.ndarray]:
@@ -176,7 +183,7 @@ def contracting_scaling(W: Any, *, max_iter: int = 2000) -> list[Fraction] | Non
     Parameters
     ----------
     W : matrix-like
-        Square, rational or float64.
+        Square, float64 or exact (rational or algebraic).
     max_iter : int
         Iterations of the last, Nelder-Mead stage of the search.
 
@@ -196,8 +203,8 @@ def contracting_scaling(W: Any, *, max_iter: int = 2000) -> list[Fraction] | Non
     float64 SVD (``sigma_max < 1``).
     """
     M = _square(W)
-    Wf = M if isinstance(M, np.ndarray) else np.array([float(v) for v in entries(M)]).reshape(M.nrows(), M.ncols())
-    for x in _log_scalings(np.asarray(Wf, dtype=float), max_iter):
+    Wf = _floats(M)
+    for x in _log_scalings(Wf, max_iter):
         ell = np.exp(x - x.max())
         for bits in (4, 8, 16, 32, None):
             cand = [Fraction(float(v)) if bits is None else Fraction(float(v)).limit_denominator(2**bits) for v in ell]
