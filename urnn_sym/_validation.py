@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from .errors import InvalidArgumentError, ShapeError, UrnnSymError
+from .errors import InvalidArgumentError, NonFiniteError, ParseError, ShapeError, UrnnSymError
+from .parsing import check_digits
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "identity")
 NORMS = ("2", "inf")
@@ -58,13 +59,39 @@ def check_positive(name: str, value: Any) -> None:
 
 
 def check_input_bound(value: Any) -> Fraction:
-    """Return the input bound M as an exact positive rational (floats convert exactly)."""
+    """Return the input bound M as an exact positive rational (floats convert exactly).
+
+    Text is parsed by :func:`urnn_sym.parsing.parse_number`, whose limits
+    (e.g. a decimal exponent of at most ``MAX_EXPONENT``) refuse hostile text
+    before any expensive work; the numerator and the denominator of M, however
+    it is given, have at most ``MAX_DIGITS`` digits.
+
+    Examples
+    --------
+    >>> check_input_bound("1/2"), check_input_bound(0.25)
+    (Fraction(1, 2), Fraction(1, 4))
+    >>> check_input_bound("1e999999")
+    Traceback (most recent call last):
+    ...
+    urnn_sym.errors.ParseError: input_bound: cannot parse '1e999999' as a number: the exponent 999999 exceeds...
+    """
     from .arith import as_fraction  # lazy: arith imports this module's neighbours
 
     try:
         M = as_fraction(value, name="input_bound")
+    except (ParseError, NonFiniteError):
+        raise  # the message already names input_bound and the reason
     except UrnnSymError as exc:
-        raise InvalidArgumentError(f"input_bound: expected a positive rational number but found {value!r}") from exc
+        raise InvalidArgumentError(
+            f"input_bound: expected a positive rational number but found {_shown(value)}"
+        ) from exc
+    check_digits(M.numerator, M.denominator, name="input_bound", what="the input bound")
     if M <= 0:
         raise InvalidArgumentError(f"input_bound: expected a positive number but found {M}")
     return M
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message, clipped to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:60]}... ({len(text)} characters)"

@@ -195,7 +195,7 @@ class Arith:
             if fr is not None:
                 return a * flint.fmpq(fr.numerator, fr.denominator)
             return as_sympy(a) * c
-        return a * sympy.sympify(c)
+        return a * (parse_number(c, name="c") if isinstance(c, str) else sympy.sympify(c, strict=True))
 
     def transpose(self, a: Any) -> Any:
         """Transpose ``a^T``."""

@@ -20,8 +20,15 @@
 ``urnn-sym.inputs/1``: ``{"format": "urnn-sym.inputs/1", "x": [[..], ..]}`` with
 T rows of d entries and the same entry rules; a bare list of rows is accepted.
 
+Every file is read by :func:`read_json`, which refuses hostile documents with a
+:class:`FileFormatError` naming the file: more than ``MAX_JSON_BYTES`` bytes,
+nesting deeper than ``MAX_JSON_DEPTH``, duplicate keys, non-finite numbers, and
+integers longer than :data:`urnn_sym.parsing.MAX_DIGITS` digits; string entries
+obey the limits of :func:`urnn_sym.parsing.parse_number`.
+
 Writers replace the target atomically (temporary file, then ``os.replace``), so a
-failed write never leaves a half-written file.
+failed write never leaves a half-written file, and their errors name the target,
+never the temporary file.
 """
 
 from __future__ import annotations
@@ -38,12 +45,15 @@ import flint
 import numpy as np
 import sympy
 
+from ._jsonread import MAX_JSON_BYTES, MAX_JSON_DEPTH, read_json
 from .arith import as_sympy, entries, parse_number
-from .errors import FileFormatError, UrnnSymError
+from .errors import FileFormatError, UnsupportedError, UrnnSymError
 from .model import RNN
 
 __all__ = [
     "INPUTS_FORMAT",
+    "MAX_JSON_BYTES",
+    "MAX_JSON_DEPTH",
     "RNN_FORMAT",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -61,48 +71,6 @@ __all__ = [
 RNN_FORMAT = "urnn-sym.rnn/1"
 INPUTS_FORMAT = "urnn-sym.inputs/1"
 _RNN_KEYS = {"format", "activation", "W", "F", "b", "C", "h0", "symbols", "description"}
-
-
-def read_json(path: str | os.PathLike[str], *, what: str = "file") -> Any:
-    """Return the decoded JSON of a UTF-8 file; missing, unreadable or malformed files raise :class:`FileFormatError`.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The file to read.
-    what : str, default "file"
-        What the file is (e.g. ``"RNN file"``), used as the prefix of error messages.
-
-    Returns
-    -------
-    Any
-        The decoded JSON value (dict, list, str, int, float, bool or None).
-
-    Raises
-    ------
-    FileFormatError
-        If the file does not exist, is a directory, cannot be read (permission
-        denied, not UTF-8), or is not valid JSON.  The non-standard constants
-        ``NaN``, ``Infinity`` and ``-Infinity`` are rejected too (their error
-        position is reported as line 1, column 1).
-    """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise FileFormatError(f"{what}: file not found: {p}") from exc
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise FileFormatError(f"{what}: cannot read {p}: {exc.__class__.__name__}") from exc
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"{what}: {p} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        ) from exc
-
-
-def _reject_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"non-finite number {name} is not allowed", name, 0)
 
 
 def _entry(value: Any, where: str, symbols: frozenset[str], exact: bool) -> Any:
@@ -321,9 +289,10 @@ def format_number(x: Any) -> Any:
     Parameters
     ----------
     x : float, int, Fraction, flint.fmpq or sympy expression
-        One entry.  Python and numpy floats become a Python ``float``; flint and
-        Python rationals and integers (including numpy integers) become
-        strings such as ``"3/5"`` or ``"-2"``; anything else becomes
+        One entry.  Python and numpy floats become a Python ``float``; flint,
+        Python and sympy rationals and integers (including numpy integers)
+        become strings such as ``"3/5"`` or ``"-2"`` (of any length: Python's
+        limit on ``str(int)`` does not apply); anything else becomes
         ``str(sympy.sympify(x))`` (e.g. ``"sqrt(2)/2"``), which
         :func:`urnn_sym.arith.parse_number` reads back.
 
@@ -331,6 +300,12 @@ def format_number(x: Any) -> Any:
     -------
     float or str
         The JSON-ready value.
+
+    Raises
+    ------
+    UnsupportedError
+        If ``x`` is an algebraic expression holding an integer longer than
+        Python's limit on ``str(int)`` (``sys.get_int_max_str_digits()``).
 
     Examples
     --------
@@ -340,12 +315,24 @@ def format_number(x: Any) -> Any:
     if isinstance(x, (float, np.floating)):
         return float(x)
     if isinstance(x, flint.fmpq):
-        return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
+        return _ratio(x.p, x.q)
     if isinstance(x, Fraction):
-        return str(x)
+        return _ratio(x.numerator, x.denominator)
     if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    return str(sympy.sympify(x))
+        return _ratio(int(x), 1)
+    expr = sympy.sympify(x)
+    if expr.is_Rational:
+        return _ratio(expr.p, expr.q)
+    try:
+        return str(expr)
+    except ValueError as exc:  # Python's limit on str(int) inside a large algebraic expression
+        raise UnsupportedError(f"cannot write the number {type(expr).__name__}(...) as text: {exc}") from exc
+
+
+def _ratio(p: Any, q: Any) -> str:
+    """``"p/q"`` (or ``"p"``) through flint, whose decimal conversion has no digit limit (Python's ``str(int)`` has)."""
+    num = str(flint.fmpz(int(p)))
+    return num if q == 1 else f"{num}/{flint.fmpz(int(q))}"
 
 
 def _rows_of(M: Any) -> list[list[Any]]:
@@ -418,7 +405,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         If the directory of ``path`` does not exist.
     OSError
         If the temporary file cannot be created, written or moved; the
-        temporary file is removed and the target is left untouched.
+        temporary file is removed, the target is left untouched, and the
+        error (same class, errno and reason) names ``path``, not the
+        temporary file.
 
     Notes
     -----
@@ -430,16 +419,28 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     if not directory.is_dir():
         raise FileFormatError(f"output: directory does not exist: {directory}")
     mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise _naming(exc, target) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _naming(exc, target) from exc
         raise
+
+
+def _naming(exc: OSError, target: Path) -> OSError:
+    """The same kind of error as ``exc`` (errno and reason), about the user's ``target`` instead of a temporary file."""
+    if exc.errno is None:
+        return type(exc)(f"{exc}: {target}")
+    return OSError(exc.errno, exc.strerror, str(target))
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:

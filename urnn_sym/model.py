@@ -325,6 +325,8 @@ def to_inputs(xs: Any, d: int, system: str, *, name: str = "xs") -> Any:
     if system == "float64":
         try:
             arr = np.asarray(xs, dtype=np.float64)
+        except OverflowError as exc:
+            raise NonFiniteError(f"{name}: an entry is too large for float64 ({exc})") from exc
         except (TypeError, ValueError) as exc:
             raise EntryTypeError(f"{name}: expected numbers but could not convert to float64 ({exc})") from exc
         if arr.ndim not in (2, 3):
