@@ -16,6 +16,10 @@ settings.register_profile(
 )
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
+# A "proved" that fails its independent re-check raises SoundnessError in the tests
+# (and in every CLI subprocess they start) instead of degrading to "unknown".
+os.environ["URNN_SYM_STRICT_RECHECK"] = "1"
+
 
 @pytest.fixture
 def write_json(tmp_path: Path):

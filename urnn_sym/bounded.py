@@ -24,6 +24,7 @@ from typing import Any
 
 import z3
 
+from .certcheck import confirm
 from .errors import InvalidArgumentError, SolverTimeoutError
 from .induction import _induction
 from .invariants import _shape
@@ -36,14 +37,18 @@ from .unrolling import (
     _check_pair,
     _check_timeout,
     _combine,
+    _discharge,
     _is_zero,
     _model_fraction,
     _Net,
     _outputs,
+    _smtlib,
     _solver,
+    _sum,
     _Unroller,
     _Z3Numbers,
 )
+from .vacuity import show_nonvacuous
 from .verdict import Obligation, Verdict
 
 __all__ = ["check_equivalence", "distinguishing_input_smt"]
@@ -65,6 +70,7 @@ def _known_zero(a: _Net, b: _Net, M: Fraction, norm: str, budget: _Budget) -> _K
             continue
         zero = (Fraction(0), Fraction(0))
         known = [zero if j in shape.extra else None for j in range(second.n)]
+        cert["rnn"] = "b" if flip else "a"  # the network whose state the invariant bounds
         return (None, known) if not flip else (known, None), cert, obl
     return None
 
@@ -118,6 +124,7 @@ def check_equivalence(
     budget = _Budget(_check_timeout(timeout), rlimit)
     start = time.monotonic()
     na, nb = _Net.of(a), _Net.of(b)
+    known = None
     if encoding == "naive":
         outcome = _naive(a, b, na, nb, M, norm, horizon, budget)
     else:
@@ -125,7 +132,10 @@ def check_equivalence(
         outcome = _shared(a, b, na, nb, M, norm, horizon, budget, known)
     status, method, reason, ref, obl, extra = outcome
     data = {"seconds": round(time.monotonic() - start, 4), "queries": budget.queries, **extra}
-    return Verdict(
+    invariant = known[1] if encoding == "shared" and known and status == "proved" else None
+    if status == "proved" and invariant is None:
+        data["shape"] = _recorded_shape(na, nb)
+    verdict = Verdict(
         status,
         "bounded",
         method,
@@ -135,10 +145,21 @@ def check_equivalence(
         norm=norm,
         refutation=ref,
         obligations=obl,
+        invariant=invariant,
         data=data,
         a=a,
         b=b,
     )
+    return confirm(verdict, timeout=budget.deadline - time.monotonic())
+
+
+def _recorded_shape(na: _Net, nb: _Net) -> dict[str, Any] | None:
+    """The Theorem 1 shape of the pair, if any, for the re-checker's finite-horizon route."""
+    for first, second, tag in ((na, nb, "a"), (nb, na, "b")):
+        shape = _shape(first, second)
+        if not isinstance(shape, str):
+            return {"perm": list(shape.perm), "extra": list(shape.extra), "rnn": tag}
+    return None
 
 
 def _refute(
@@ -171,17 +192,20 @@ def _shared(
     nums = _Z3Numbers(z3.Context())
     un = _Unroller(M, norm, len(na.F[0]), nums)
     s = _solver(nums.ctx)
-    s.add(*nums.side)
+    sides = 0  # how many of nums.side the solver has: square roots appear while unrolling
     ka, kb = known[0] if known else (None, None)
     obl = known[2] if known else []
     ha = [{None: v} if not _is_zero(v) else {} for v in na.h0]
     hb = [{None: v} if not _is_zero(v) else {} for v in nb.h0]
     xvars: list[list[Any]] = []
-    steps = []
+    steps: list[str] = []
     method = "shared unrolling (relu(c z) = c relu(z) reused; provably inactive ReLUs are 0)"
     if known:
         method += f"; extra states 0 by a {known[1]['kind']} invariant (exact certificate)"
+    goals: list[Any] = []
     for k in range(horizon):
+        if budget.expired():
+            return "unknown", method, f"time budget exhausted while encoding step {k}", None, obl, {"steps": steps}
         x = un.inputs(k)
         xvars.append([un.vars[("x", k, j)] for j in range(un.d)])
         ha, hb = un.step(na, ha, x, ka), un.step(nb, hb, x, kb)
@@ -189,13 +213,15 @@ def _shared(
             _combine([(Fraction(1), ya), (Fraction(-1), yb)])
             for ya, yb in zip(_outputs(na, ha), _outputs(nb, hb), strict=True)
         ]
-        s.add(*un.constraints)
-        un.constraints = []
-        if all(not f for f in diffs):
+        differ = z3.Or([un.term(f) != 0 for f in diffs if f]) if any(diffs) else None
+        s.add(*nums.side[sides:], *un.constraints)  # after the terms: they may introduce square roots
+        sides, un.constraints = len(nums.side), []
+        if differ is None:
             steps.append("identity")
             continue
+        goals.append(differ)
         s.push()
-        s.add(z3.Or([un.term(f) != 0 for f in diffs if f]))
+        s.add(differ)
         result, reason = budget.check(s)
         if result == "sat":
             ref = _refute(a, b, s.model(), xvars, M, norm, f"z3 bounded check ({method}), step {k}")
@@ -223,19 +249,54 @@ def _shared(
         steps.append("z3 unsat")
     n_id, n_q = steps.count("identity"), steps.count("z3 unsat")
     proof = f"{method}: {n_id} steps by exact identity of the shared forms, {n_q} by unsat z3 queries"
-    return "proved", proof, "", None, obl, {"steps": steps, "atoms": un.atoms}
+    data: dict[str, Any] = {"steps": steps, "atoms": un.atoms}
+    if goals:
+        whole = _whole_claim(nums, un.assumptions, goals, un.free, un.defined, budget)
+        if whole.status != "proved":
+            return "unknown", method, f"the unsat answers are not trusted: {whole.detail}", None, obl, data
+        obl = [*obl, whole]
+    return "proved", proof, "", None, obl, data
+
+
+def _whole_claim(
+    nums: _Z3Numbers,
+    assumptions: list[Any],
+    goals: list[Any],
+    free: list[Any],
+    defined: list[tuple[Any, Any]],
+    budget: _Budget,
+) -> Obligation:
+    """The bounded claim as one obligation: its SMT-LIB2 text and the non-vacuity of its assumptions.
+
+    The steps were decided by incremental queries whose assumptions are all
+    contained in ``assumptions``; one model of those, re-checked exactly,
+    shows every one of them non-vacuous.
+    """
+    data: dict[str, Any] = {"smtlib": _smtlib(nums, [*nums.side, *assumptions, z3.Or(goals)])}
+    nv = show_nonvacuous(
+        [*nums.side, *assumptions], free=free, roots=nums.roots, defined=defined, ctx=nums.ctx, check=budget.check
+    )
+    data["nonvacuity"] = nv.to_json()
+    return Obligation(
+        "outputs-equal",
+        "y_a(k) == y_b(k) for every k < T and every input in X_M",
+        "proved" if nv else "unknown",
+        "z3 queries (unsat) on the negation, one per step",
+        "assumptions non-vacuous: " + nv.detail if nv else f"vacuous assumptions? {nv.detail}",
+        data,
+    )
 
 
 def _naive(a: RNN, b: RNN, na: _Net, nb: _Net, M: Fraction, norm: str, horizon: int, budget: _Budget) -> _Outcome:
     nums = _Z3Numbers(z3.Context())
     d = len(na.F[0])
-    s = _solver(nums.ctx)
-    s.add(*nums.side)
-    xvars = [[z3.Real(f"x_{k}_{j}", nums.ctx) for j in range(d)] for k in range(horizon)]
+    xvars = [[nums.var(f"x_{k}_{j}") for j in range(d)] for k in range(horizon)]
+    assumptions: list[Any] = []
+    defined: list[tuple[Any, Any]] = []
     for row in xvars:
-        s.add(*(v >= -M for v in row), *(v <= M for v in row))
+        assumptions += [*(v >= -M for v in row), *(v <= M for v in row)]
         if norm == "2" and d > 1:
-            s.add(z3.Sum([v * v for v in row]) <= M * M)
+            assumptions.append(_sum([v * v for v in row], nums.ctx) <= M * M)
     diffs = []
     outs = []
     for tag, net in (("a", na), ("b", nb)):
@@ -244,30 +305,44 @@ def _naive(a: RNN, b: RNN, na: _Net, nb: _Net, M: Fraction, norm: str, horizon: 
         for k in range(horizon):
             new = []
             for i in range(net.n):
-                z = z3.Sum(
+                z = _sum(
                     [nums.term(net.W[i][j]) * h[j] for j in range(net.n)]
                     + [nums.term(net.F[i][j]) * xvars[k][j] for j in range(d)]
-                    + [nums.term(net.b[i])]
+                    + [nums.term(net.b[i])],
+                    nums.ctx,
                 )
-                v = z3.Real(f"{tag}_{k}_{i}", nums.ctx)
-                s.add(v == (z3.If(z > 0, z, 0) if net.relu else z))
+                v = nums.var(f"{tag}_{k}_{i}")
+                value = z3.If(z > 0, z, 0) if net.relu else z
+                defined.append((v, value))
+                assumptions.append(v == value)
                 new.append(v)
             h = new
-            ys.append([z3.Sum([nums.term(net.C[r][j]) * h[j] for j in range(net.n)]) for r in range(len(net.C))])
+            ys.append(
+                [_sum([nums.term(net.C[r][j]) * h[j] for j in range(net.n)], nums.ctx) for r in range(len(net.C))]
+            )
         outs.append(ys)
     for ya, yb in zip(*outs, strict=True):
         diffs += [u != v for u, v in zip(ya, yb, strict=True)]
-    s.add(z3.Or(diffs))
     method = "naive: both networks unrolled side by side, one z3 query"
-    result, reason = budget.check(s)
-    if result == "sat":
+    status, detail, qdata, s = _discharge(
+        nums, [*nums.side, *assumptions], z3.Or(diffs), budget, free=[v for row in xvars for v in row], defined=defined
+    )
+    if status == "refuted":
         ref = _refute(a, b, s.model(), xvars, M, norm, f"z3 bounded check ({method})")
         if ref is None:
             return "unknown", method, "the z3 model did not re-validate by exact simulation", None, [], {}
         return "refuted", method, ref.reason, ref, [], {}
-    if result == "unknown":
-        return "unknown", method, f"z3 gave up: {reason}", None, [], {}
-    return "proved", method + " (unsat)", "", None, [], {}
+    if status == "unknown":
+        return "unknown", method, f"z3 gave up or the unsat is not trusted: {detail}", None, [], {}
+    whole = Obligation(
+        "outputs-equal",
+        "y_a(k) == y_b(k) for every k < T and every input in X_M",
+        "proved",
+        "z3 query (unsat) on the negation",
+        detail,
+        qdata,
+    )
+    return "proved", method + " (unsat)", "", None, [whole], {}
 
 
 def distinguishing_input_smt(

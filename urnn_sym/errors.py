@@ -66,4 +66,4 @@ class UnsupportedError(UrnnSymError, NotImplementedError):
 
 
 class SolverTimeoutError(UrnnSymError, TimeoutError):
-    """An external solver gave up within its time limit."""
+    """A solver gave no trusted answer: it gave up within its limits, or its unsat could not be shown non-vacuous."""

@@ -21,10 +21,11 @@ from typing import Any, TypedDict
 import z3
 
 from .arith import as_fraction
+from .certcheck import confirm
 from .errors import InvalidArgumentError
 from .invariants import Shape, _ball_certificate, _check_ball, _check_box, _find_box, _shape
 from .model import RNN
-from .unrolling import DEFAULT_RLIMIT, _Budget, _check_pair, _check_timeout, _Net, _solver, _Z3Numbers
+from .unrolling import DEFAULT_RLIMIT, _Budget, _check_pair, _check_timeout, _discharge, _Net, _sum, _Z3Numbers
 from .verdict import Obligation, Verdict
 
 __all__ = ["prove_equivalence"]
@@ -46,14 +47,14 @@ def _z3_obligations(
     """Discharge invariance and extra-off by z3 queries (box: linear; ball: nonlinear)."""
     nums = _Z3Numbers(z3.Context())
     d = len(a.F[0])
-    h = [z3.Real(f"h_{i}", nums.ctx) for i in range(a.n)]
-    x = [z3.Real(f"x_{j}", nums.ctx) for j in range(d)]
+    h = [nums.var(f"h_{i}") for i in range(a.n)]
+    x = [nums.var(f"x_{j}") for j in range(d)]
     base = [*(x_ >= -M for x_ in x), *(x_ <= M for x_ in x)]
     if norm == "2" and d > 1:
-        base.append(z3.Sum([v * v for v in x]) <= M * M)
+        base.append(_sum([v * v for v in x], nums.ctx) <= M * M)
     if cert["kind"] == "ball":
         H = as_fraction(cert["H"])
-        base.append(z3.Sum([v * v for v in h]) <= H * H)
+        base.append(_sum([v * v for v in h], nums.ctx) <= H * H)
     else:
         lower, upper = [as_fraction(v) for v in cert["lower"]], [as_fraction(v) for v in cert["upper"]]
         base += [
@@ -64,11 +65,11 @@ def _z3_obligations(
     def pre(net: _Net, i: int, cols: Sequence[int]) -> Any:
         terms = [nums.term(net.W[i][c]) * h[k] for k, c in enumerate(cols)]
         terms += [nums.term(net.F[i][j]) * x[j] for j in range(d)]
-        return z3.Sum([*terms, nums.term(net.b[i])])
+        return _sum([*terms, nums.term(net.b[i])], nums.ctx)
 
     relu = [z3.If(z > 0, z, 0) for z in (pre(a, i, range(a.n)) for i in range(a.n))]
     if cert["kind"] == "ball":
-        escape = z3.Sum([r * r for r in relu]) > as_fraction(cert["H"]) ** 2
+        escape = _sum([r * r for r in relu], nums.ctx) > as_fraction(cert["H"]) ** 2
     else:
         escape = z3.Or([z3.Or(r < lo, r > up) for r, lo, up in zip(relu, lower, upper, strict=True)])
     extra_on = z3.Or([pre(b, j, shape.perm) > 0 for j in shape.extra]) if shape.extra else z3.BoolVal(False, nums.ctx)
@@ -77,16 +78,10 @@ def _z3_obligations(
         ("invariance", f"h in the {cert['kind']} and x in X_M imply relu(W h + F x + b) in it", escape),
         ("extra-off", f"on the {cert['kind']}, every extra pre-activation is <= 0", extra_on),
     ):
-        s = _solver(nums.ctx)
-        s.add(*nums.side, *base, goal)
-        start = time.monotonic()
-        result, reason = budget.check(s)
-        seconds = round(time.monotonic() - start, 4)
+        status, detail, data, _ = _discharge(nums, [*nums.side, *base], goal, budget, free=[*h, *x])
         logic = "nonlinear real arithmetic" if cert["kind"] == "ball" or nums.nonlinear else "linear real arithmetic"
         method = f"z3 query ({logic}) on the negation"
-        detail = result + (f" ({reason})" if reason else "")
-        status = {"unsat": "proved", "sat": "refuted"}.get(result, "unknown")
-        out.append(Obligation(name, statement, status, method, detail, {"seconds": seconds}))
+        out.append(Obligation(name, statement, status, method, detail, data))
     return out
 
 
@@ -214,7 +209,7 @@ def prove_equivalence(
             **common,
         )
     methods = sorted({o.method.split(":")[0] for o in obl})
-    return Verdict(
+    verdict = Verdict(
         "proved",
         method=f"induction with a {cert['kind']} invariant; obligations discharged by {', '.join(methods)}",
         obligations=obl,
@@ -222,3 +217,4 @@ def prove_equivalence(
         data=data,
         **common,
     )
+    return confirm(verdict, timeout=budget.deadline - time.monotonic())

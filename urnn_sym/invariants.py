@@ -210,6 +210,13 @@ def _sq_le(vec: Sequence[Num], r: Fraction) -> bool:
     return r >= 0 and exact_sign(sympy.Rational(r.numerator, r.denominator) ** 2 - sympy.expand(s)) >= 0
 
 
+def _approx(q: Fraction) -> str:
+    """Six significant digits of a rational of any size (``float(q)`` overflows beyond 1e308)."""
+    if abs(q) < 10**300:
+        return f"{float(q):.6g}"
+    return str(flint.arb(flint.fmpq(q.numerator, q.denominator)).str(6, radius=False))
+
+
 def _obligation(name: str, statement: str, ok: bool, method: str, detail: str, **data: Any) -> Obligation:
     return Obligation(name, statement, "proved" if ok else "refuted", method, detail, data)
 
@@ -241,7 +248,7 @@ def _check_ball(a: _Net, b: _Net, shape: Shape, M: Fraction, norm: str, cert: di
             "||h||_2 <= H and x in X_M imply ||relu(W h + F x + b)||_2 <= H",
             bounds_ok and grow <= H,
             lemma + ": ||relu(z)|| <= ||W|| H + ||F|| ||x|| + ||b||",
-            f"{w} * H + {f} * {M2} + {beta} = {float(grow):.6g} <= H = {float(H):.6g}"
+            f"{w} * H + {f} * {M2} + {beta} = {_approx(grow)} <= H = {_approx(H)}"
             + ("" if bounds_ok else " (a norm bound failed its exact PSD test)"),
         ),
     ]
@@ -264,7 +271,7 @@ def _check_ball(a: _Net, b: _Net, shape: Shape, M: Fraction, norm: str, cert: di
             "on the ball, every extra pre-activation Y h + G x + c is <= 0",
             ok,
             lemma + ": |Y_i h| <= ||Y_i||_2 H, checked as (c_i + g_i)^2 >= ||Y_i||^2 H^2 with c_i + g_i <= 0",
-            "no extra states" if worst is None else f"min_i ((c_i + g_i)^2 - ||Y_i||^2 H^2) >= {float(worst):.6g}",
+            "no extra states" if worst is None else f"min_i ((c_i + g_i)^2 - ||Y_i||^2 H^2) >= {_approx(worst)}",
         )
     )
     return obl
@@ -305,7 +312,7 @@ def _check_box(a: _Net, b: _Net, shape: Shape, M: Fraction, norm: str, cert: dic
             "on the box, every extra pre-activation Y h + G x + c is <= 0",
             worst is None or worst <= 0,
             method,
-            "no extra states" if worst is None else f"max over the box <= {float(worst):.6g}",
+            "no extra states" if worst is None else f"max over the box <= {_approx(worst)}",
         ),
     ]
 

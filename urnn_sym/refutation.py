@@ -9,9 +9,13 @@ networks so that :func:`recheck` (CLI ``urnn-sym recheck``) can confirm it
 independently.
 
 Conventions: ``xs`` holds T rows of d exact rationals, ``time_step`` is the
-first k with ``y(k)`` different, ``ys_rnn`` / ``ys_candidate`` the two output
-sequences (exact rationals for piecewise-linear activations; for smooth
-activations the refuter puts enclosures and the precision in ``data``).
+first k with ``y(k)`` different (for sigmoid/tanh: the first k certified
+different), ``ys_rnn`` / ``ys_candidate`` the two recorded output sequences
+(rows 0..k at least): exact rationals for piecewise-linear activations,
+decimal ball enclosures ``"[mid +/- rad]"`` for smooth ones, which also record
+the precision, the component, the enclosures and a certified lower bound on
+the gap in ``data``.  :meth:`Refutation.from_json` validates every field of a
+document and :func:`recheck` re-derives every recorded output.
 
 >>> from fractions import Fraction as Q
 >>> from urnn_sym import RNN
@@ -26,13 +30,17 @@ True
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ._validation import check_norm
-from .arith import as_fraction
+import sympy
+
+from ._validation import check_input_bound, check_norm
+from .arith import as_fraction, exact_sign, parse_number
 from .errors import FileFormatError, InvalidArgumentError, UnsupportedError, UrnnSymError
 from .evidence import Check, jsonable
 from .model import RNN, simulate
@@ -44,12 +52,33 @@ __all__ = [
     "exact_outputs",
     "inconclusive",
     "input_within_bound",
+    "parse_enclosure",
     "recheck",
+    "recorded_mismatch",
+    "recorded_outputs",
 ]
 
 REFUTATION_FORMAT = "urnn-sym.refutation/1"
 STATUSES = ("refuted", "inconclusive")
 _SMOOTH = ("sigmoid", "tanh")
+_KEYS = (
+    "format",
+    "status",
+    "method",
+    "reason",
+    "input_bound",
+    "norm",
+    "time_step",
+    "x",
+    "y_rnn",
+    "y_candidate",
+    "tried",
+    "data",
+    "rnn",
+    "candidate",
+)
+_DECIMAL = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_ENCLOSURE = re.compile(rf"\[\s*(?P<mid>{_DECIMAL})?\s*\+/-\s*(?P<rad>{_DECIMAL})\s*\]")
 
 
 Rows = list[list[Any]]
@@ -148,7 +177,45 @@ class Refutation:
 
     @classmethod
     def from_json(cls, doc: Any, *, source: str = "refutation") -> Refutation:
-        """Inverse of :meth:`to_json`; malformed documents raise :class:`FileFormatError`."""
+        """Inverse of :meth:`to_json`, validating every field; a malformed document raises :class:`FileFormatError`.
+
+        Parameters
+        ----------
+        doc : dict
+            A ``urnn-sym.refutation/1`` document.
+        source : str, default "refutation"
+            Prefix of error messages (the file name).
+
+        Returns
+        -------
+        Refutation
+
+        Raises
+        ------
+        FileFormatError
+            If the format is wrong, a required key is missing, a key is not
+            one of the document's, or a field has the wrong type or value (the
+            message names the field and shows what was found): ``status`` one
+            of "refuted"/"inconclusive"; ``method``, ``reason`` strings;
+            ``input_bound`` a positive exact number; ``norm`` "inf" or "2";
+            ``time_step`` null or an integer >= 0; ``x`` null or a non-empty
+            list of equally long non-empty rows of exact numbers; ``y_rnn``,
+            ``y_candidate`` null or lists of equally long rows of exact numbers
+            or enclosures ``"[mid +/- rad]"``; ``tried`` a list of strings;
+            ``data`` an object whose ``precision`` (integer >= 16),
+            ``component`` (integer >= 0), ``gap_lower`` (number >= 0) and
+            ``enclosures`` (``{"rnn": rows, "candidate": rows}`` of enclosures)
+            are checked when present; ``rnn``, ``candidate`` RNN documents.
+
+        Examples
+        --------
+        >>> doc = {"format": REFUTATION_FORMAT, "status": "refuted", "method": "m", "input_bound": "1",
+        ...        "norm": "inf", "time_step": "0", "x": [["1/2"]]}
+        >>> Refutation.from_json(doc)
+        Traceback (most recent call last):
+        ...
+        urnn_sym.errors.FileFormatError: refutation: time_step: expected null or an integer >= 0 but found '0' (str)
+        """
         from .io import load_rnn
 
         if not isinstance(doc, dict) or doc.get("format") != REFUTATION_FORMAT:
@@ -157,19 +224,51 @@ class Refutation:
         for key in ("status", "method", "input_bound", "norm"):
             if key not in doc:
                 raise FileFormatError(f"{source}: missing required key {key!r}")
+        unknown = sorted(str(k) for k in doc if k not in _KEYS)
+        if unknown:
+            raise FileFormatError(
+                f"{source}: unknown key(s) {', '.join(map(repr, unknown))} (expected {', '.join(_KEYS)})"
+            )
+        status = doc["status"]
+        if status not in STATUSES:
+            raise FileFormatError(f"{source}: status: expected one of {', '.join(STATUSES)} but found {_shown(status)}")
+        fields = {
+            "method": _text(doc["method"], f"{source}: method"),
+            "reason": _text(doc.get("reason", ""), f"{source}: reason"),
+        }
+        try:
+            M = check_input_bound(_number_like(doc["input_bound"], f"{source}: input_bound"))
+            if not isinstance(doc["norm"], str):
+                raise FileFormatError(f"{source}: norm: expected 'inf' or '2' but found {_shown(doc['norm'])}")
+            norm = check_norm(doc["norm"])
+        except FileFormatError:
+            raise
+        except UrnnSymError as exc:
+            raise FileFormatError(f"{source}: {exc}") from exc
+        time_step = doc.get("time_step")
+        if time_step is not None and (isinstance(time_step, bool) or not isinstance(time_step, int) or time_step < 0):
+            raise FileFormatError(
+                f"{source}: time_step: expected null or an integer >= 0 but found {_shown(time_step)}"
+            )
+        tried = doc.get("tried", [])
+        if not isinstance(tried, list) or not all(isinstance(t, str) for t in tried):
+            raise FileFormatError(f"{source}: tried: expected a list of strings but found {_shown(tried)}")
+        xs = _rows(doc.get("x"), f"{source}: x")
+        if xs is not None and (not xs or not xs[0]):
+            raise FileFormatError(f"{source}: x: expected at least one row of at least one number but found {xs}")
         try:
             return cls(
-                status=doc["status"],
-                method=str(doc["method"]),
-                reason=str(doc.get("reason", "")),
-                xs=_rows(doc.get("x"), f"{source}: x"),
-                time_step=doc.get("time_step"),
-                ys_rnn=_rows(doc.get("y_rnn"), f"{source}: y_rnn", strict=False),
-                ys_candidate=_rows(doc.get("y_candidate"), f"{source}: y_candidate", strict=False),
-                input_bound=as_fraction(doc["input_bound"], name=f"{source}: input_bound"),
-                norm=check_norm(doc["norm"]),
-                tried=[str(t) for t in doc.get("tried", [])],
-                data=dict(doc.get("data", {})),
+                status=status,
+                method=fields["method"],
+                reason=fields["reason"],
+                xs=xs,
+                time_step=time_step,
+                ys_rnn=_rows(doc.get("y_rnn"), f"{source}: y_rnn", enclosures=True),
+                ys_candidate=_rows(doc.get("y_candidate"), f"{source}: y_candidate", enclosures=True),
+                input_bound=M,
+                norm=norm,
+                tried=list(tried),
+                data=_data(doc.get("data", {}), f"{source}: data"),
                 rnn=load_rnn(doc["rnn"], source=f"{source}: rnn") if "rnn" in doc else None,
                 candidate=load_rnn(doc["candidate"], source=f"{source}: candidate") if "candidate" in doc else None,
             )
@@ -179,23 +278,132 @@ class Refutation:
             raise FileFormatError(f"{source}: {exc}") from exc
 
 
-def _rows(value: Any, where: str, *, strict: bool = True) -> Rows | None:
+def _shown(value: Any) -> str:
+    """``repr`` of a JSON value, shortened, with its type."""
+    text = repr(value)
+    return f"{text[:40]}{'...' if len(text) > 40 else ''} ({type(value).__name__})"
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise FileFormatError(f"{where}: expected a string but found {_shown(value)}")
+    return value
+
+
+def _number_like(value: Any, where: str) -> Any:
+    """A JSON exact number: a string such as "3/5", an integer or a float (not a bool, list, object or null)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise FileFormatError(f'{where}: expected a number (e.g. "3/5") but found {_shown(value)}')
+    return value
+
+
+def parse_enclosure(text: Any) -> tuple[Fraction, Fraction] | None:
+    """The exact midpoint and radius of a decimal ball ``"[mid +/- rad]"`` (``"[+/- rad]"``: midpoint 0), else None.
+
+    Parameters
+    ----------
+    text : Any
+        A recorded output of a sigmoid/tanh refutation.
+
+    Returns
+    -------
+    (Fraction, Fraction) or None
+        ``(mid, rad)`` with ``rad >= 0``: the closed interval ``[mid - rad, mid + rad]``.
+
+    Examples
+    --------
+    >>> parse_enclosure("[0.5 +/- 1e-3]")
+    (Fraction(1, 2), Fraction(1, 1000))
+    >>> parse_enclosure("[+/- 2e-5]"), parse_enclosure("0.5")
+    ((Fraction(0, 1), Fraction(1, 50000)), None)
+    """
+    found = _ENCLOSURE.fullmatch(text.strip()) if isinstance(text, str) else None
+    if found is None:
+        return None
+    mid, rad = Fraction(found["mid"] or 0), Fraction(found["rad"])
+    return (mid, rad) if rad >= 0 else None
+
+
+def _rows(value: Any, where: str, *, enclosures: bool = False) -> Rows | None:
+    """Rows of exact numbers (``Fraction``); with ``enclosures`` also ``"[mid +/- rad]"`` texts (kept as str)."""
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(r, list) for r in value):
-        raise FileFormatError(f"{where}: expected a list of rows but found {str(value)[:40]}")
-    out = []
+        raise FileFormatError(f"{where}: expected a list of rows (lists) but found {_shown(value)}")
+    out: Rows = []
     for i, row in enumerate(value):
-        new = []
+        if out and len(row) != len(out[0]):
+            raise FileFormatError(f"{where}[{i}]: expected {len(out[0])} entries like row 0 but found {len(row)}")
+        new: list[Any] = []
         for j, v in enumerate(row):
-            try:
-                new.append(as_fraction(v, name=f"{where}[{i}][{j}]"))
-            except UrnnSymError:
-                if strict:
-                    raise
+            if enclosures and parse_enclosure(v) is not None:
                 new.append(v)
+                continue
+            try:
+                new.append(_exact_value(_number_like(v, f"{where}[{i}][{j}]"), f"{where}[{i}][{j}]"))
+            except FileFormatError:
+                raise
+            except UrnnSymError as exc:
+                what = 'an exact number or an enclosure "[mid +/- rad]"' if enclosures else "an exact number"
+                raise FileFormatError(f"{where}[{i}][{j}]: expected {what} but found {_shown(v)}") from exc
         out.append(new)
     return out
+
+
+def _exact_value(value: Any, name: str) -> Any:
+    """A recorded exact output: a ``Fraction``, or an exact real algebraic sympy number (e.g. ``"1 - sqrt(3)/2"``).
+
+    The outputs of a network with square-root entries are algebraic, so a
+    refutation of such a pair records them as exact expressions.
+    """
+    try:
+        return as_fraction(value, name=name)
+    except UrnnSymError:
+        if not isinstance(value, (str, sympy.Expr)):
+            raise
+    number = sympy.sympify(parse_number(value, name=name) if isinstance(value, str) else value)
+    if number.free_symbols or number.is_real is False:
+        raise InvalidArgumentError(f"{name}: expected an exact real number but found {value!r:.80}")
+    exact_sign(number)  # decidable: an algebraic number of the kind the parser admits
+    return number
+
+
+def _same(u: Any, v: Any) -> bool:
+    """Exact equality of two exact numbers (rational or algebraic)."""
+    if isinstance(u, Fraction) and isinstance(v, Fraction):
+        return u == v
+    return exact_sign(sympy.sympify(u) - sympy.sympify(v)) == 0
+
+
+def _data(value: Any, where: str) -> dict[str, Any]:
+    """The ``data`` object, with the fields :func:`recheck` and readers rely on type-checked."""
+    if not isinstance(value, dict):
+        raise FileFormatError(f"{where}: expected an object but found {_shown(value)}")
+    for key, low in (("precision", 16), ("component", 0)):
+        v = value.get(key)
+        if key in value and (isinstance(v, bool) or not isinstance(v, int) or v < low):
+            raise FileFormatError(f"{where}: {key}: expected an integer >= {low} but found {_shown(v)}")
+    if "gap_lower" in value:
+        v = value["gap_lower"]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            raise FileFormatError(f"{where}: gap_lower: expected a finite number >= 0 but found {_shown(v)}")
+    if "enclosures" in value:
+        enc = value["enclosures"]
+        if not isinstance(enc, dict) or not set(enc) <= {"rnn", "candidate"}:
+            raise FileFormatError(
+                f"{where}: enclosures: expected an object with keys 'rnn', 'candidate' but found {_shown(enc)}"
+            )
+        for label, rows in enc.items():
+            if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+                raise FileFormatError(f"{where}: enclosures: {label}: expected a list of rows but found {_shown(rows)}")
+            for i, row in enumerate(rows):
+                for j, text in enumerate(row):
+                    if parse_enclosure(text) is None:
+                        raise FileFormatError(
+                            f'{where}: enclosures: {label}[{i}][{j}]: expected an enclosure "[mid +/- rad]" '
+                            f"but found {_shown(text)}"
+                        )
+    return dict(value)
 
 
 # ------------------------------------------------------------------------------
@@ -243,7 +451,7 @@ def input_within_bound(xs: Sequence[Sequence[Fraction]], input_bound: Fraction, 
 
 def _first_difference(ya: Rows, yb: Rows) -> int | None:
     for k, (ra, rb) in enumerate(zip(ya, yb, strict=True)):
-        if any(a != b for a, b in zip(ra, rb, strict=True)):
+        if any(not _same(a, b) for a, b in zip(ra, rb, strict=True)):  # exact: algebraic outputs too
             return k
     return None
 
@@ -333,10 +541,130 @@ def inconclusive(
 # ------------------------------------------------------------------------------
 
 
+def recorded_mismatch(
+    value: Any, *, exact: Any = None, bounds: tuple[Fraction, Fraction] | None = None
+) -> str | None:
+    """Why a recorded output is not confirmed by the re-computed one, or None if it is.
+
+    The rule (the same for every recorded output of a refutation: ``y_rnn``,
+    ``y_candidate`` and ``data.enclosures``):
+
+    * against an exact re-simulation (``exact``, piecewise-linear networks): a
+      recorded number must equal it; a recorded enclosure ``[mid +/- rad]``
+      must contain it;
+    * against a fresh ball enclosure (``bounds = (lo, hi)``, exact endpoints,
+      sigmoid/tanh): a recorded enclosure must contain the whole fresh
+      enclosure (then the recorded claim "y lies in [mid +/- rad]" is proved,
+      since the fresh one contains y); a recorded number is confirmed only when
+      the fresh enclosure is that very point (an exact value cannot be
+      confirmed by a ball of positive radius).
+
+    Parameters
+    ----------
+    value : Fraction, exact sympy number or str
+        The recorded output: an exact number or an enclosure text.
+    exact : Fraction or exact sympy number, optional
+        The exact re-computed output.
+    bounds : (Fraction, Fraction), optional
+        Exact endpoints of the fresh enclosure (when ``exact`` is not given).
+
+    Returns
+    -------
+    str or None
+        None when confirmed; otherwise the reason in words.
+
+    Examples
+    --------
+    >>> from fractions import Fraction as Q
+    >>> recorded_mismatch("[0.5 +/- 0.01]", bounds=(Q(499, 1000), Q(501, 1000))) is None
+    True
+    >>> recorded_mismatch("[0.5 +/- 0.01]", bounds=(Q(505, 1000), Q(515, 1000)))
+    'the fresh enclosure [101/200, 103/200] is not inside the recorded [0.5 +/- 0.01] (undecided at this precision)'
+    >>> recorded_mismatch(Q(1, 3), exact=Q(1, 2))
+    'the recorded 1/3 differs from the re-computed 1/2'
+    """
+    box = parse_enclosure(value) if isinstance(value, str) else None
+    if box is None:
+        try:
+            value = None if isinstance(value, str) else _exact_value(value, "recorded output")
+        except UrnnSymError:
+            value = None
+        if value is None:
+            return "the recorded value is neither an exact number nor an enclosure"
+    if exact is not None:
+        if box is None:
+            return None if _same(value, exact) else f"the recorded {value} differs from the re-computed {exact}"
+        mid, rad = box
+        inside = exact_sign(sympy.sympify(rad) - abs(sympy.sympify(exact) - sympy.sympify(mid))) >= 0
+        return None if inside else f"the recorded {value} does not contain the re-computed {exact}"
+    if bounds is None:
+        raise InvalidArgumentError("exact, bounds: give the re-computed value or the fresh enclosure")
+    lo, hi = bounds
+    if box is None:
+        if lo == hi == value:
+            return None
+        return f"the recorded exact {value} is not confirmed by the fresh enclosure [{lo}, {hi}]"
+    mid, rad = box
+    if mid - rad <= lo and hi <= mid + rad:
+        return None
+    if hi < mid - rad or lo > mid + rad:
+        return f"the recorded {value} is contradicted by the fresh enclosure [{lo}, {hi}] (disjoint)"
+    return f"the fresh enclosure [{lo}, {hi}] is not inside the recorded {value} (undecided at this precision)"
+
+
+def _record_shape(ref: Refutation, p: int) -> str | None:
+    """Why the recorded output rows do not fit (rows 0..time_step at least, T at most, p entries each), or None."""
+    assert ref.xs is not None and ref.time_step is not None
+    k, T = ref.time_step, len(ref.xs)
+    enclosures = ref.data.get("enclosures", {})
+    records = [("y_rnn", ref.ys_rnn), ("y_candidate", ref.ys_candidate)]
+    records += [(f"data.enclosures.{label}", enclosures.get(label)) for label in ("rnn", "candidate")]
+    for label, rows in records:
+        if rows is None:
+            continue
+        if not k + 1 <= len(rows) <= T:
+            return f"the recorded {label} has {len(rows)} rows; expected {k + 1}..{T} (time_step {k}, input length {T})"
+        if any(len(row) != p for row in rows):
+            return f"the recorded {label} has rows of {sorted({len(r) for r in rows})} entries; expected p = {p}"
+    return None
+
+
+def recorded_outputs(ref: Refutation) -> list[tuple[str, int, list[list[Any]]]]:
+    """Every recorded output sequence: ``(label, side, rows)``, side 0 for the RNN and 1 for the candidate.
+
+    Parameters
+    ----------
+    ref : Refutation
+        A refutation with recorded outputs.
+
+    Returns
+    -------
+    list of (str, int, rows)
+        ``y_rnn``, ``y_candidate``, ``data.enclosures.rnn`` and
+        ``data.enclosures.candidate``, those that are recorded.
+
+    Examples
+    --------
+    >>> from fractions import Fraction as Q
+    >>> from urnn_sym import RNN
+    >>> ref = certify(RNN([[0]], [[1]], [0], [[1]]), RNN([[0]], [[1]], [0], [[2]]), [[Q(1)]], input_bound=1,
+    ...               method="by hand")
+    >>> [(label, side) for label, side, _ in recorded_outputs(ref)]
+    [('y_rnn', 0), ('y_candidate', 1)]
+    """
+    enclosures = ref.data.get("enclosures", {})
+    out = [("y_rnn", 0, ref.ys_rnn), ("y_candidate", 1, ref.ys_candidate)]
+    out += [
+        ("data.enclosures.rnn", 0, enclosures.get("rnn")),
+        ("data.enclosures.candidate", 1, enclosures.get("candidate")),
+    ]
+    return [(label, side, rows) for label, side, rows in out if rows is not None]
+
+
 def recheck(
     ref: Refutation, rnn: RNN | None = None, candidate: RNN | None = None, *, precision: int | None = None
 ) -> Check:
-    """Independently confirm a refutation: input inside the bound and outputs different.
+    """Independently confirm a refutation: input inside the bound, outputs different, every record consistent.
 
     Parameters
     ----------
@@ -361,11 +689,19 @@ def recheck(
 
     Notes
     -----
-    Piecewise-linear networks are re-simulated exactly and the recorded outputs
-    must equal the recomputed ones.  Smooth activations are re-evaluated in ball
-    arithmetic at a higher precision (:func:`urnn_sym.smooth.recheck_smooth`):
-    the new enclosures of ``y(time_step)`` must be disjoint and every new
-    enclosure must overlap the recorded one.
+    Shared checks: every input row has d entries, the input lies inside the
+    bound, ``0 <= time_step < T``, and every recorded output sequence
+    (``y_rnn``, ``y_candidate``, ``data.enclosures``) has between
+    ``time_step + 1`` and T rows of p entries.  Piecewise-linear networks are
+    then re-simulated exactly: the outputs must differ at ``time_step`` and
+    agree before it (it is the *first* difference), and every recorded output
+    must pass :func:`recorded_mismatch` against the exact value.  Smooth
+    activations are re-evaluated in ball arithmetic at a higher precision
+    (:func:`urnn_sym.smooth.ball_recheck`): the new enclosures of
+    ``y(time_step)`` must be disjoint in the recorded component, the certified
+    gap at least the recorded ``gap_lower``, and every recorded output must pass
+    :func:`recorded_mismatch` against the fresh enclosure.  The free-text
+    ``reason`` and ``method`` are not evidence and are not checked.
     """
     a = rnn if rnn is not None else ref.rnn
     b = candidate if candidate is not None else ref.candidate
@@ -373,8 +709,9 @@ def recheck(
         raise InvalidArgumentError("rnn, candidate: the refutation does not embed the networks; pass both")
     if ref.status != "refuted" or ref.xs is None or ref.time_step is None:
         return Check(False, "nothing to recheck", f"the refutation is {ref.status}: {ref.reason}")
-    if (a.d, a.p) != (b.d, b.p) or len(ref.xs[0]) != a.d:
-        return Check(False, "dimension check", f"input dimension {len(ref.xs[0])} does not fit d = {a.d}, {b.d}")
+    widths = sorted({len(row) for row in ref.xs})
+    if (a.d, a.p) != (b.d, b.p) or widths != [a.d]:
+        return Check(False, "dimension check", f"input rows of {widths} entries do not fit d = {a.d}, {b.d}")
     if not input_within_bound(ref.xs, ref.input_bound, ref.norm):
         return Check(
             False, "exact bound check", f"the input leaves the {ref.norm}-norm ball of radius {ref.input_bound}"
@@ -382,6 +719,9 @@ def recheck(
     k = ref.time_step
     if not 0 <= k < len(ref.xs):
         return Check(False, "time-step check", f"time_step {k} is outside 0..{len(ref.xs) - 1}")
+    shape = _record_shape(ref, a.p)
+    if shape is not None:
+        return Check(False, "record check", shape)
     if a.activation in _SMOOTH or b.activation in _SMOOTH:
         from .smooth import ball_recheck  # lazy: smooth imports this module
 
@@ -392,9 +732,16 @@ def recheck(
         )
     ya, yb = exact_outputs(a, ref.xs), exact_outputs(b, ref.xs)
     method = "exact rational simulation (python-flint)"
-    if ya[k] == yb[k]:
+    first = _first_difference(ya, yb)
+    if first is None or first > k:
         return Check(False, method, f"the outputs agree at k = {k}: {[str(v) for v in ya[k]]}")
-    for label, recorded, fresh in (("y_rnn", ref.ys_rnn, ya), ("y_candidate", ref.ys_candidate, yb)):
-        if recorded is not None and recorded != fresh:
-            return Check(False, method, f"the recorded {label} differs from the re-simulated outputs")
+    if first < k:
+        return Check(False, method, f"the recorded time_step is {k} but the outputs already differ at k = {first}")
+    fresh = (ya, yb)
+    for label, side, rows in recorded_outputs(ref):
+        for t, row in enumerate(rows):
+            for j, value in enumerate(row):
+                why = recorded_mismatch(value, exact=fresh[side][t][j])
+                if why is not None:
+                    return Check(False, method, f"{label}({t})[{j}]: {why}")
     return Check(True, method, f"y({k}) = {[str(v) for v in ya[k]]} vs {[str(v) for v in yb[k]]}", {"time_step": k})

@@ -59,14 +59,16 @@ text.
 
 from __future__ import annotations
 
+import dataclasses
+
 from .bounded import check_equivalence, distinguishing_input_smt
+from .certcheck import recheck_document
 from .errors import InvalidArgumentError
 from .evidence import Check
 from .induction import prove_equivalence
-from .invariants import Shape, _check_ball, _check_box, _shape, match_theorem1_shape
+from .invariants import Shape, match_theorem1_shape
 from .model import RNN
-from .refutation import recheck as refutation_recheck
-from .unrolling import DEFAULT_RLIMIT, _check_pair, _Net
+from .unrolling import DEFAULT_RLIMIT, _check_pair
 from .verdict import Verdict
 
 __all__ = [
@@ -80,8 +82,10 @@ __all__ = [
 ]
 
 
-def recheck_verdict(verdict: Verdict, a: RNN | None = None, b: RNN | None = None, *, timeout: float = 60.0) -> Check:
-    """Re-check a verdict: a counterexample by exact simulation, an inductive proof in exact arithmetic.
+def recheck_verdict(
+    verdict: Verdict, a: RNN | None = None, b: RNN | None = None, *, solver: str = "z3", timeout: float = 60.0
+) -> Check:
+    """Re-check a verdict independently of the prover (:func:`urnn_sym.certcheck.recheck_document`).
 
     Parameters
     ----------
@@ -89,20 +93,21 @@ def recheck_verdict(verdict: Verdict, a: RNN | None = None, b: RNN | None = None
         Typically read back with :meth:`Verdict.from_json`.
     a, b : RNN, optional
         Networks to check against instead of the ones embedded in the verdict.
+    solver : {"z3", "cvc5"}
+        The solver for obligations the exact route does not close; "cvc5" also
+        re-decides every recorded SMT-LIB2 obligation with cvc5.
     timeout : float
-        Only for bounded "proved" verdicts, which are re-checked by running the
-        z3 bounded check again (a z3 ``unsat`` has no certificate here).
+        Seconds for the whole re-check.
 
     Notes
     -----
     "refuted": the input is inside the bound and the exactly re-simulated
     outputs differ at ``time_step`` and equal the recorded ones
-    (:func:`urnn_sym.refutation.recheck`).  "proved" for every horizon: the
-    Theorem 1 shape is compared exactly and the invariant's certificate
-    (init, invariance, extra-off) is verified in exact arithmetic -- no z3,
-    whatever discharged the obligations originally (a box check is exact for
-    the inf-norm; for the 2-norm and for the ball it is the sufficient
-    norm-bound test).
+    (:func:`urnn_sym.refutation.recheck`).  "proved": the re-checker's own
+    code, sharing nothing with the prover but the file parser, re-establishes
+    the Theorem 1 shape and the invariant's obligations in exact arithmetic,
+    and decides what exact arithmetic does not close (and a bounded claim with
+    no invariant) on its own SMT-LIB2 encoding.
     """
     a = a if a is not None else verdict.a
     b = b if b is not None else verdict.b
@@ -110,27 +115,5 @@ def recheck_verdict(verdict: Verdict, a: RNN | None = None, b: RNN | None = None
         raise InvalidArgumentError("a, b: the verdict does not embed the networks; pass both")
     if verdict.status == "unknown":
         return Check(False, "nothing to recheck", f"the verdict is unknown: {verdict.reason}")
-    if verdict.status == "refuted":
-        assert verdict.refutation is not None
-        return refutation_recheck(verdict.refutation, a, b)
-    M, norm = _check_pair(a, b, verdict.input_bound, verdict.norm)
-    if verdict.kind == "bounded":
-        again = check_equivalence(a, b, input_bound=M, norm=norm, horizon=int(verdict.horizon or 1), timeout=timeout)
-        detail = f"re-run: {again.summary()}"
-        return Check(again.status == "proved", "z3 bounded check run again (no z3-free certificate)", detail)
-    cert = verdict.invariant
-    if not isinstance(cert, dict) or cert.get("kind") not in ("ball", "box"):
-        raise InvalidArgumentError("invariant: expected a 'ball' or 'box' invariant in the proof record")
-    na, nb = _Net.of(a), _Net.of(b)
-    shape = _shape(na, nb)
-    method = f"exact arithmetic: Theorem 1 shape and the {cert['kind']} certificate"
-    if isinstance(shape, str):
-        return Check(False, method, f"not of the Theorem 1 shape: {shape}")
-    if list(shape.perm) != [int(i) for i in cert.get("perm", [])]:
-        return Check(False, method, f"the recorded permutation {cert.get('perm')} is not {list(shape.perm)}")
-    checker = _check_ball if cert["kind"] == "ball" else _check_box
-    obl = checker(na, nb, shape, M, norm, cert)
-    failed = [o for o in obl if o.status != "proved"]
-    if failed:
-        return Check(False, method, f"obligation {failed[0].name!r} does not hold: {failed[0].detail}")
-    return Check(True, method, "; ".join(f"{o.name}: {o.detail}" for o in obl), {"obligations": len(obl)})
+    _check_pair(a, b, verdict.input_bound, verdict.norm)
+    return recheck_document(dataclasses.replace(verdict, a=a, b=b).to_json(), solver=solver, timeout=timeout)

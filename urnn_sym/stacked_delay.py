@@ -13,6 +13,7 @@ the difference) and re-simulated exactly.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -22,6 +23,7 @@ import sympy
 
 from . import _validation as v
 from .arith import arith, as_fraction, as_sympy, entries, to_vector
+from .certcheck import SoundnessError, recheck_delayed
 from .errors import (
     EntryTypeError,
     HypothesisNotMetError,
@@ -34,6 +36,7 @@ from .evidence import Check
 from .model import RNN, simulate, to_inputs
 from .refutation import input_within_bound
 from .stacked_model import StackedRNN, _check_stacked, simulate_stacked
+from .vacuity import show_nonvacuous
 
 __all__ = [
     "DelayedRNN",
@@ -351,11 +354,13 @@ def check_delayed_equivalence(
     solver.set("timeout", max(1, int(timeout * 1000)))
     xs = [[z3.Real(f"x_{k}_{i}", ctx) for i in range(stacked.d)] for k in range(horizon + delay)]
     Mz = z3.Q(M.numerator, M.denominator, ctx)
+    assumptions: list[Any] = []  # the input set; every other value is a term over the inputs
     for row in xs:
         if norm == "inf":
-            solver.add(*[z3.And(-Mz <= x, x <= Mz) for x in row])
+            assumptions += [z3.And(-Mz <= x, x <= Mz) for x in row]
         else:
-            solver.add(z3.Sum([x * x for x in row]) <= Mz * Mz)
+            assumptions.append(z3.Sum([x * x for x in row]) <= Mz * Mz)
+    solver.add(*assumptions)
     layer_in = xs[:horizon]
     for layer in stacked._layers:
         layer_in = _z3_layer(z3, ctx, layer, layer_in)
@@ -376,7 +381,29 @@ def check_delayed_equivalence(
         f"||x(k)||_{norm} <= {M}"
     )
     if verdict == z3.unsat:
-        return Check(True, method + " is unsatisfiable", f"proved for horizon {horizon}", {"horizon": horizon})
+        nv = show_nonvacuous(assumptions, free=[x for row in xs for x in row], ctx=ctx)
+        if not nv:
+            raise SolverTimeoutError(f"z3 said unsat, but the assumptions are not shown non-vacuous: {nv.detail}")
+        again = recheck_delayed(
+            stacked._layers,
+            stacked._layers[-1].to_exact().C,
+            rnn,
+            delay=delay,
+            input_bound=M,
+            norm=norm,
+            horizon=horizon,
+            timeout=timeout,
+        )
+        if not again:
+            if os.environ.get("URNN_SYM_STRICT_RECHECK") and again.detail.startswith("does not hold"):
+                raise SoundnessError(f"'proved' ({method}) failed the independent re-check: {again.detail}")
+            raise SolverTimeoutError(f"z3 said unsat, but the independent re-check did not confirm it: {again.detail}")
+        return Check(
+            True,
+            method + " is unsatisfiable; its assumptions alone have a model that holds exactly; " + again.method,
+            f"proved for horizon {horizon}",
+            {"horizon": horizon},
+        )
     if verdict == z3.unknown:
         raise SolverTimeoutError(f"z3: unknown within {timeout:g} s ({solver.reason_unknown()}); horizon {horizon}")
     model = solver.model()

@@ -103,14 +103,38 @@ def _simplify(v: Num) -> Num:
     return v if isinstance(v, Fraction) else _num(sympy.expand(v))
 
 
+def _sum(terms: Sequence[Any], ctx: z3.Context) -> Any:
+    """``z3.Sum`` without one-argument sums (SMT-LIB2 readers such as cvc5 reject ``(+ x)``)."""
+    terms = list(terms)
+    if not terms:
+        return z3.RealVal(0, ctx)
+    return terms[0] if len(terms) == 1 else z3.Sum(terms)
+
+
 class _Z3Numbers:
-    """z3 terms for exact numbers in ``ctx``; ``sqrt(a)`` becomes a variable r with ``r*r == a, r >= 0``."""
+    """z3 terms for exact numbers in ``ctx``; ``sqrt(a)`` becomes a variable r with ``r*r == a, r >= 0``.
+
+    Every variable of a context is made by :meth:`var`, which refuses a name
+    already used: two variables can never share a name (two square roots
+    called alike once made every query vacuously unsat).  ``roots`` lists
+    ``(r, a)`` in the order made, inner roots first, for the non-vacuity check
+    (:mod:`urnn_sym.vacuity`).
+    """
 
     def __init__(self, ctx: z3.Context) -> None:
         self.ctx = ctx
         self.side: list[Any] = []
-        self._roots: dict[str, Any] = {}
+        self.roots: list[tuple[Any, Any]] = []
+        self._by_base: dict[str, Any] = {}
+        self._names: set[str] = set()
         self.nonlinear = False
+
+    def var(self, name: str) -> Any:
+        """A new real variable called ``name``; a name used before in this context is an error."""
+        if name in self._names:
+            raise AssertionError(f"z3 variable {name!r} made twice in one context")
+        self._names.add(name)
+        return z3.Real(name, self.ctx)
 
     def term(self, v: Num) -> Any:
         if isinstance(v, Fraction):
@@ -121,7 +145,7 @@ class _Z3Numbers:
         if e.is_Rational:
             return z3.RealVal(f"{int(e.p)}/{int(e.q)}", self.ctx)
         if e.is_Add:
-            return z3.Sum([self._expr(t) for t in e.args])
+            return _sum([self._expr(t) for t in e.args], self.ctx)
         if e.is_Mul:
             out = self._expr(e.args[0])
             for t in e.args[1:]:
@@ -137,12 +161,14 @@ class _Z3Numbers:
 
     def _root(self, base: sympy.Expr) -> Any:
         key = sympy.srepr(base)
-        if key not in self._roots:
-            r = z3.Real(f"sqrt_{len(self._roots)}", self.ctx)
-            self.side += [r * r == self._expr(base), r >= 0]
-            self._roots[key] = r
+        if key not in self._by_base:
+            inner = self._expr(base)  # registers the roots inside ``base`` first
+            r = self.var(f"sqrt_{len(self.roots)}")
+            self.side += [r * r == inner, r >= 0]
+            self.roots.append((r, base))
+            self._by_base[key] = r
             self.nonlinear = True
-        return self._roots[key]
+        return self._by_base[key]
 
 
 # ------------------------------------------------------------------------------
@@ -219,6 +245,10 @@ class _Budget:
         self.rlimit = rlimit
         self.queries = 0
         self.seconds = 0.0
+
+    def expired(self) -> bool:
+        """Whether the wall-clock deadline has passed."""
+        return time.monotonic() >= self.deadline - 0.001
 
     def check(self, solver: Any) -> tuple[str, str]:
         """Run ``solver.check()`` within the remaining time; ``(result, reason)``."""
@@ -314,18 +344,26 @@ class _Unroller:
         self.ranges: dict[Any, tuple[Fraction, Fraction]] = {}
         self.cache: dict[tuple[Any, ...], Any] = {}
         self.constraints: list[Any] = []
+        self.assumptions: list[Any] = []  # every constraint ever added (for the non-vacuity check)
+        self.free: list[Any] = []  # the input variables
+        self.defined: list[tuple[Any, Any]] = []  # (ReLU atom, its definition), in order
         self.atoms = 0
         self.steps = 0
 
     def inputs(self, k: int) -> list[Form]:
         keys = [("x", k, j) for j in range(self.d)]
         for key in keys:
-            self.vars[key] = z3.Real(f"x_{k}_{key[2]}", self.nums.ctx)
+            self.vars[key] = self.nums.var(f"x_{k}_{key[2]}")
+            self.free.append(self.vars[key])
             self.ranges[key] = (-self.M, self.M)
-            self.constraints += [self.vars[key] >= -self.M, self.vars[key] <= self.M]
+            self._assume(self.vars[key] >= -self.M, self.vars[key] <= self.M)
         if self.norm == "2" and self.d > 1:
-            self.constraints.append(z3.Sum([self.vars[k] * self.vars[k] for k in keys]) <= self.M * self.M)
+            self._assume(_sum([self.vars[k] * self.vars[k] for k in keys], self.nums.ctx) <= self.M * self.M)
         return [{key: Fraction(1)} for key in keys]
+
+    def _assume(self, *constraints: Any) -> None:
+        self.constraints += constraints
+        self.assumptions += constraints
 
     def bounds(self, form: Form) -> tuple[Fraction, Fraction]:
         lo = hi = Fraction(0)
@@ -338,7 +376,7 @@ class _Unroller:
 
     def term(self, form: Form) -> Any:
         parts = [self.nums.term(c) * (self.vars[k] if k is not None else 1) for k, c in form.items()]
-        return z3.Sum(parts) if parts else z3.RealVal(0, self.nums.ctx)
+        return _sum(parts, self.nums.ctx)
 
     def relu(self, form: Form, known: tuple[Fraction, Fraction] | None) -> Form:
         lo, hi = self.bounds(form)
@@ -358,8 +396,9 @@ class _Unroller:
             atom = ("h", self.atoms)
             self.atoms += 1
             z = self.term(unit)
-            self.vars[atom] = z3.Real(f"h_{atom[1]}", self.nums.ctx)
-            self.constraints.append(self.vars[atom] == z3.If(z > 0, z, 0))
+            self.vars[atom] = self.nums.var(f"h_{atom[1]}")
+            self.defined.append((self.vars[atom], z3.If(z > 0, z, 0)))
+            self._assume(self.vars[atom] == z3.If(z > 0, z, 0))
             sl, sh = _enclose(scale)
             self.ranges[atom] = (Fraction(0), max(Fraction(0), max(hi / sl, hi / sh)))
             self.cache[key] = atom
@@ -387,3 +426,51 @@ def _combine(terms: list[tuple[Num, Form]]) -> Form:
 
 def _outputs(net: _Net, h: list[Form]) -> list[Form]:
     return [_combine([(net.C[i][j], h[j]) for j in range(net.n)]) for i in range(len(net.C))]
+
+
+# ------------------------------------------------------------------------------
+# one solver obligation: decide the negated goal, trust an unsat only if non-vacuous
+# ------------------------------------------------------------------------------
+
+
+def _smtlib(nums: _Z3Numbers, assertions: Sequence[Any]) -> str:
+    """The SMT-LIB2 text of a query (what ``recheck --solver cvc5`` re-decides)."""
+    s = z3.Solver(ctx=nums.ctx)
+    s.add(*assertions)
+    return "(set-logic ALL)\n" + s.to_smt2()
+
+
+def _discharge(
+    nums: _Z3Numbers,
+    assumptions: Sequence[Any],
+    goal: Any,
+    budget: _Budget,
+    *,
+    free: Sequence[Any],
+    defined: Sequence[tuple[Any, Any]] = (),
+) -> tuple[str, str, dict[str, Any], Any]:
+    """``(status, detail, data, solver)`` of the query "assumptions and goal" (goal: the negated claim).
+
+    "proved" needs z3's unsat *and* a model of the assumptions alone that holds
+    in exact arithmetic (:func:`urnn_sym.vacuity.show_nonvacuous`); an unsat
+    without it is "unknown" with the reason.  ``data`` holds the query's
+    SMT-LIB2 text and the non-vacuity evidence; ``solver`` holds the model
+    when the status is "refuted".
+    """
+    from .vacuity import show_nonvacuous
+
+    s = _solver(nums.ctx)
+    s.add(*assumptions, goal)
+    data: dict[str, Any] = {"smtlib": _smtlib(nums, [*assumptions, goal])}
+    start = time.monotonic()
+    result, reason = budget.check(s)
+    data["seconds"] = round(time.monotonic() - start, 4)
+    if result == "sat":
+        return "refuted", "sat", data, s
+    if result != "unsat":
+        return "unknown", f"{result} ({reason})" if reason else result, data, s
+    nv = show_nonvacuous(assumptions, free=free, roots=nums.roots, defined=defined, ctx=nums.ctx, check=budget.check)
+    data["nonvacuity"] = nv.to_json()
+    if not nv:
+        return "unknown", f"unsat, not trusted: vacuous assumptions? {nv.detail}", data, s
+    return "proved", "unsat; the assumptions alone have a model that holds exactly (non-vacuous)", data, s
