@@ -1,6 +1,7 @@
 """Proof checks for math.md section 2: Theorem 1 (ReLU: 2n states suffice).
 
-Read top to bottom; every check returns what proved it.  Run with
+Read top to bottom; every check returns what established it: "proved" for the
+general statement, "checked on N instances" for a check over finitely many.  Run with
 ``urnn-sym prove theorem1`` or ``python proofs/theorem1.py``.
 """
 
@@ -15,7 +16,7 @@ import sympy
 from urnn_sym import RNN, simulate
 from urnn_sym.completion import minimal_completion, unitary_completion
 from urnn_sym.equivalence import construct_urnn
-from urnn_sym.proofkit import CheckFailed, Script, proved
+from urnn_sym.proofkit import CheckFailed, Script, checked, proved
 from urnn_sym.rational import cayley, rational_defect_rnn, rational_defect_svd
 
 script = Script("theorem1", "math.md section 2: unitary completion and the equivalent 2n-state URNN")
@@ -40,13 +41,20 @@ def _rewrite(expr: sympy.Expr) -> sympy.Expr:
 
 @script.check("W (W^T W)^k = (W W^T)^k W for every k, hence W D_W = D_W* W (intertwining)")
 def intertwining_general() -> object:
-    for k in range(8):
-        if sympy.expand(W * (Wt * W) ** k - (W * Wt) ** k * W) != 0:
-            raise CheckFailed(f"W (W^T W)^{k} != (W W^T)^{k} W as noncommutative polynomials")
+    # Induction on k with noncommutative symbols: P stands for (W^T W)^k and Q for (W W^T)^k.
+    if W * ONE - ONE * W != 0:
+        raise CheckFailed("base case k = 0: W I != I W")
+    P, Q = sympy.symbols("P Q", commutative=False)
+    # (W^T W)^(k+1) = P W^T W and (W W^T)^(k+1) = Q W W^T; the hypothesis W P = Q W rewrites the left side.
+    lhs = sympy.expand(W * (P * Wt * W)).subs(W * P, Q * W)
+    rhs = sympy.expand((Q * W * Wt) * W)
+    if sympy.expand(lhs - rhs) != 0:
+        raise CheckFailed(f"induction step: W (W^T W)^(k+1) rewrites to {lhs}, not (W W^T)^(k+1) W = {rhs}")
     return proved(
-        "noncommutative polynomial identity for k = 0..7 (associativity: both sides are W Wt W ... W); "
-        "D_W = p(W^T W) and D_W* = p(W W^T) for one polynomial p interpolating sqrt(1 - t) on the common "
-        "spectrum, so W D_W = D_W* W"
+        "noncommutative sympy, induction on k: k = 0 is W = W; if W P = Q W for P = (W^T W)^k, Q = (W W^T)^k, "
+        "then W (P W^T W) = (Q W) W^T W = (Q W W^T) W.  D_W = p(W^T W) and D_W* = p(W W^T) for one polynomial p "
+        "interpolating sqrt(1 - t) on the common spectrum (a textbook step, not machine-checked), so "
+        "W D_W = D_W* W"
     )
 
 
@@ -112,7 +120,7 @@ def intertwining_exact() -> object:
         if not ok or not comp.orthogonal:
             raise CheckFailed(f"{name}: W D_W != D_W* W or U^T U != I")
         names.append(name)
-    return proved(f"exact products (python-flint / minimal polynomials) on {len(names)} instances: {', '.join(names)}")
+    return checked(len(names), f"exact products (python-flint / minimal polynomials): {', '.join(names)}")
 
 
 def _inputs(rng: random.Random, T: int, d: int, bound: Fraction) -> list[list[Fraction]]:
@@ -129,7 +137,7 @@ def _inputs(rng: random.Random, T: int, d: int, bound: Fraction) -> list[list[Fr
 @script.check("state bound ||h(k)|| <= H and extra pre-activations D_W h(k-1) + b2 <= 0 (exact instances)")
 def state_bound() -> object:
     rng = random.Random(7)
-    steps = 0
+    steps, instances = 0, 0
     for name, rnn, svd in _instances()[:5]:
         bound = Fraction(3, 2)
         res = construct_urnn(rnn, bound, norm="inf", svd=svd)
@@ -149,9 +157,12 @@ def state_bound() -> object:
                 raise CheckFailed(f"{name}: ||h({k})||^2 > H^2")
             prev = h
             steps += 1
-    return proved(
-        f"exact rational arithmetic over {steps} steps of 5 rational-defect instances with inf-norm inputs "
-        "<= 3/2 (a quarter on the boundary): ||h(k)||^2 <= H^2 and every extra pre-activation <= 0"
+        instances += 1
+    return checked(
+        instances,
+        f"exact rational arithmetic on rational-defect instances, one input sequence each ({steps} steps in all) "
+        "with inf-norm inputs <= 3/2 (a quarter on the boundary): ||h(k)||^2 <= H^2 and every extra "
+        "pre-activation <= 0",
     )
 
 
@@ -167,18 +178,20 @@ def outputs_equal() -> object:
         if not (simulate(rnn, xs) == simulate(res.urnn, xs)).all():
             raise CheckFailed(f"{name}: outputs differ")
         done.append(f"{name} (T={len(xs)})")
-    return proved("exact simulation, identical outputs: " + ", ".join(done))
+    return checked(len(done), "exact simulation of one long input sequence each, identical outputs: " + ", ".join(done))
 
 
 @script.check("minimal completion: n + rank(I - W^T W) states; blockdiag(Q, K) equivalent on all horizons")
 def minimal_counts() -> object:
     counts = []
+    instances = 0
     for n, unit, seed in ((3, 1, 1), (4, 2, 2), (5, 5, 3), (6, 0, 4)):
         svd = rational_defect_svd(n, seed=seed, unit=unit)
         m = minimal_completion(svd.W, svd=svd)
         if m.rank != n - unit or not m.orthogonal:
             raise CheckFailed(f"n={n}, {unit} unit singular values: rank {m.rank}, orthogonal {bool(m.orthogonal)}")
         counts.append(f"n={n}, unit={unit}: {n + m.rank} states")
+        instances += 1
     Q = cayley([[0, Fraction(1, 2)], [Fraction(-1, 2), 0]])
     Wm = [[Q[0, 0], Q[0, 1], 0], [Q[1, 0], Q[1, 1], 0], [0, 0, Fraction(3, 5)]]
     rnn = RNN(Wm, [[1], [0], [1]], [0, 0, Fraction(1, 4)], [[1, 1, 1]], [1, 0, 0])
@@ -186,11 +199,13 @@ def minimal_counts() -> object:
     xs = _inputs(random.Random(3), 300, 1, Fraction(1))
     if res.urnn.n != 4 or res.horizon is not None or not (simulate(rnn, xs) == simulate(res.urnn, xs)).all():
         raise CheckFailed("blockdiag(Q, K): expected 4 states, all horizons and equal outputs")
-    return proved(
+    instances += 1
+    return checked(
+        instances,
         "exact rank of the rational Y and exact U^T U == I: "
         + "; ".join(counts)
-        + "; W = blockdiag(Q 2x2 orthogonal, 3/5): 4 states, outputs equal over 300 steps (all horizons: "
-        "the extra row sees only the contractive block)"
+        + f"; W = blockdiag(Q 2x2 orthogonal, 3/5): 4 states, construct_urnn reports all horizons, outputs equal "
+        f"on one input of {len(xs)} steps (the extra row sees only the contractive block)",
     )
 
 

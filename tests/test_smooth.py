@@ -18,11 +18,12 @@ import sympy
 
 from urnn_sym import RNN, distinguishing_input, lower_bound_witness
 from urnn_sym.cli import main
-from urnn_sym.errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError
+from urnn_sym.errors import EntryTypeError, FileFormatError, InvalidArgumentError, ShapeError, UnsupportedError
 from urnn_sym.io import write_rnn
 from urnn_sym.model import simulate
 from urnn_sym.norms import is_contractive, is_orthogonal
 from urnn_sym.refutation import Refutation, input_within_bound, recheck
+from urnn_sym.refutation import parse_enclosure as exact_enclosure
 from urnn_sym.smooth import (
     ball_activation,
     delay_line_candidate,
@@ -110,11 +111,13 @@ def test_witness_sizes() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"n": 0}, InvalidArgumentError, "n: expected a dimension >= 1 but found 0"),
+        ({"n": 0}, InvalidArgumentError, "n: expected a dimension in 1..256 but found 0"),
+        ({"n": 257}, InvalidArgumentError, "n: expected a dimension in 1..256 but found 257"),
+        ({"n": 10**9}, InvalidArgumentError, "n: expected a dimension in 1..256 but found 1000000000"),
         ({"n": 1.5}, EntryTypeError, "n: expected an integer dimension but found float"),
         ({"n": True}, EntryTypeError, "n: expected an integer dimension"),
-        ({"d": 0}, InvalidArgumentError, "d: expected a dimension >= 1"),
-        ({"p": -1}, InvalidArgumentError, "p: expected a dimension >= 1"),
+        ({"d": 0}, InvalidArgumentError, "d: expected a dimension in 1..256"),
+        ({"p": -1}, InvalidArgumentError, "p: expected a dimension in 1..256"),
         ({"activation": "relu"}, InvalidArgumentError, "activation: expected 'sigmoid' or 'tanh' but found 'relu'"),
     ],
 )
@@ -216,7 +219,7 @@ def test_candidates_are_orthogonal() -> None:
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: delay_line_candidate(0), "m: expected a dimension >= 1"),
+        (lambda: delay_line_candidate(0), "m: expected a dimension in 1..256"),
         (lambda: random_candidate(2, activation="relu"), "activation: expected 'sigmoid' or 'tanh'"),
         (lambda: fitted_candidate(2, start="zero"), "start: expected 'random' or 'delay-line'"),
     ],
@@ -311,7 +314,7 @@ def test_dispatch_from_distinguishing_input() -> None:
         ({"candidate": random_candidate(2, d=2)}, ShapeError, r"candidate: expected \(d, p\) = \(1, 1\)"),
         ({"candidate": "c"}, EntryTypeError, "candidate: expected an RNN but found str"),
         ({"input_bound": 0}, InvalidArgumentError, "input_bound: expected a positive number but found 0"),
-        ({"input_bound": "abc"}, InvalidArgumentError, "input_bound: expected a positive rational number"),
+        ({"input_bound": "abc"}, InvalidArgumentError, "input_bound: .*'abc'"),
         ({"norm": "1"}, InvalidArgumentError, "norm: expected '2' or 'inf'"),
         ({"horizon": 0}, InvalidArgumentError, "horizon: expected an integer >= 1 but found 0"),
         ({"precision": 8}, InvalidArgumentError, "precision: expected an integer >= 16 but found 8"),
@@ -335,3 +338,89 @@ def test_cli_refute_and_recheck_smooth(tmp_path, capsys) -> None:
     doc = json.loads(target.read_text())
     assert doc["data"]["precision"] == 128 and recheck_smooth(doc, precision=1024)
     assert main(["recheck", str(target)]) == 0
+
+
+# ------------------------------------------------------------------------------
+# tampering: every recorded output is re-derived by the re-check
+# ------------------------------------------------------------------------------
+
+RECORDS = [("y_rnn",), ("y_candidate",), ("data", "enclosures", "rnn"), ("data", "enclosures", "candidate")]
+
+
+@pytest.fixture(scope="module")
+def smooth_doc() -> dict:
+    """A sigmoid refutation document of the 2-state delay line (length 3, recorded at 128 bits)."""
+    ref = distinguishing_input_smooth(sigmoid_witness(), delay_line_candidate(2), input_bound=1)
+    doc = json.loads(json.dumps(ref.to_json()))
+    assert doc["time_step"] == 2 and len(doc["y_rnn"]) == 3 and recheck_smooth(doc)
+    return doc
+
+
+def _record(doc: dict, where: tuple[str, ...]) -> list:
+    for key in where:
+        doc = doc[key]
+    return doc  # type: ignore[return-value]
+
+
+def _decimal(q: Fraction) -> str:
+    import decimal
+
+    with decimal.localcontext() as ctx:
+        ctx.prec = 45
+        return str(decimal.Decimal(q.numerator) / decimal.Decimal(q.denominator))
+
+
+def _shifted(text: str, delta: Fraction) -> str:
+    mid, _ = exact_enclosure(text)
+    return f"[{_decimal(mid + delta)} +/- {text.split('+/-')[1].strip()}"
+
+
+@pytest.mark.parametrize("where", RECORDS, ids=[".".join(w) for w in RECORDS])
+@pytest.mark.parametrize("t", range(3))
+def test_a_tampered_recorded_output_is_not_confirmed(smooth_doc: dict, where: tuple[str, ...], t: int) -> None:
+    label = ".".join(where)
+    for tamper, words in (
+        (lambda text: _shifted(text, Fraction(1, 10**12)), "contradicted by the fresh enclosure"),
+        (lambda text: _shifted(text, Fraction(-1, 10**25)), "contradicted by the fresh enclosure"),
+        (lambda text: _decimal(exact_enclosure(text)[0]), "is not confirmed by the fresh enclosure"),
+    ):
+        doc = json.loads(json.dumps(smooth_doc))
+        row = _record(doc, where)[t]
+        row[0] = tamper(row[0])
+        if where[0] == "data" and "+/-" not in row[0]:  # data.enclosures hold enclosures only
+            with pytest.raises(FileFormatError, match=rf"data: enclosures: {where[-1]}\[{t}\]\[0\]"):
+                recheck_smooth(doc)
+            continue
+        check = recheck_smooth(doc)
+        assert not check and check.detail.startswith(f"{label}({t})[0]: ") and words in check.detail, check.detail
+
+
+def test_a_looser_recorded_enclosure_is_still_true(smooth_doc: dict) -> None:
+    doc = json.loads(json.dumps(smooth_doc))
+    for where in RECORDS:
+        for row in _record(doc, where):
+            row[0] = f"[{_decimal(exact_enclosure(row[0])[0])} +/- 1e-6]"
+    assert recheck_smooth(doc)
+
+
+@pytest.mark.parametrize(
+    ("change", "method", "words"),
+    [
+        (lambda d: d["data"].update(gap_lower=d["data"]["gap_lower"] * 2), "ball", "exceeds the gap certified"),
+        (lambda d: d["data"].update(component=1), "ball", "the recorded component 1 is outside 0..0"),
+        (lambda d: d.update(y_rnn=d["y_rnn"][:2]), "record check", "the recorded y_rnn has 2 rows; expected 3..3"),
+        (lambda d: d["data"]["enclosures"]["candidate"].pop(), "record check", "data.enclosures.candidate has 2"),
+        (lambda d: d.update(time_step=1), "ball", "overlap"),
+    ],
+)
+def test_other_recorded_fields_are_checked(smooth_doc: dict, change, method: str, words: str) -> None:
+    doc = json.loads(json.dumps(smooth_doc))
+    change(doc)
+    check = recheck_smooth(doc)
+    assert not check and check.method.startswith(method) and words in check.detail, check.detail
+
+
+def test_a_lower_precision_than_recorded_cannot_confirm(smooth_doc: dict) -> None:
+    check = recheck_smooth(smooth_doc, precision=64)
+    assert not check and "undecided at this precision" in check.detail
+    assert recheck_smooth(smooth_doc, precision=128)

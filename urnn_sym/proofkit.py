@@ -11,8 +11,15 @@ established it::
         ...
         return proved("sympy: Max(0, l*z) - l*Max(0, z) simplifies to 0 for l > 0")
 
-A check that returns :func:`refuted` or raises :class:`CheckFailed` is a
-definitive negative; one that returns :func:`unknown` could not be decided; any
+A check whose evidence covers the general statement (a symbolic identity over
+all values, an exhaustive case split, a solver's unsat over the whole set with
+non-vacuous assumptions, an exact certificate for the one object the claim is
+about) returns :func:`proved`.  A check that verifies the statement on finitely
+many instances or inputs -- even exactly -- returns :func:`checked` with the
+number it counted: "checked on N instances" is never "proved".  A check that
+returns :func:`refuted` or raises :class:`CheckFailed` is a definitive negative;
+one that returns :func:`unknown` could not be decided (for a solver: also when
+the query's assumptions alone are unsatisfiable, see :func:`nonvacuity`); any
 other exception is reported as ``failed`` with its message.  ``urnn-sym prove``
 runs the scripts; each script also runs on its own (``python proofs/model.py``).
 """
@@ -23,41 +30,48 @@ import importlib.util
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import InvalidArgumentError, UrnnSymError
-from .evidence import jsonable
+from .evidence import Check, jsonable
 
 __all__ = [
     "CheckFailed",
     "Evidence",
     "Outcome",
     "Script",
+    "checked",
+    "checked_text",
     "exit_code",
     "find_proofs_dir",
     "load_script",
+    "nonvacuity",
     "proved",
     "refuted",
     "run_scripts",
+    "summary",
     "unknown",
+    "vacuous",
 ]
 
-STATUSES = ("proved", "refuted", "failed", "unknown")
+STATUSES = ("proved", "checked", "refuted", "failed", "unknown")
 
 
 @dataclass(frozen=True)
 class Evidence:
     """What a check established and how: the return value of every check function.
 
-    Build it with :func:`proved`, :func:`refuted` or :func:`unknown` rather than directly.
+    Build it with :func:`proved`, :func:`checked`, :func:`refuted` or
+    :func:`unknown` rather than directly.
 
     Parameters
     ----------
     status : str
-        ``"proved"``, ``"refuted"``, ``"failed"`` or ``"unknown"`` (not validated).
+        ``"proved"``, ``"checked"``, ``"refuted"`` or ``"unknown"`` (:meth:`Script.run` reports any other, and a
+        ``"checked"`` without ``instances``, as ``"failed"``).
     method : str
         What established the status (exact identity, z3 query, certified
         bound, ...); ``"undecided"`` for unknown results.
@@ -67,12 +81,16 @@ class Evidence:
     data : dict, default empty
         Machine-readable values; serialised with
         :func:`urnn_sym.evidence.jsonable` in the JSON report.
+    instances : int, optional
+        For ``"checked"``: the number of instances or inputs the check
+        verified (counted by the check); None otherwise.
     """
 
     status: str
     method: str
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    instances: int | None = None
 
 
 def proved(method: str, detail: str = "", **data: Any) -> Evidence:
@@ -92,8 +110,81 @@ def proved(method: str, detail: str = "", **data: Any) -> Evidence:
     -------
     Evidence
         Evidence with status ``"proved"``.
+
+    Notes
+    -----
+    Use it only when the evidence covers the general statement as titled;
+    a check over finitely many instances or inputs returns :func:`checked`.
+
+    Examples
+    --------
+    >>> proved("sympy: the difference simplifies to 0").status
+    'proved'
     """
     return Evidence("proved", method, detail, data)
+
+
+def checked_text(n: int) -> str:
+    """``"checked on N instances"`` (``"checked on 1 instance"`` for N = 1).
+
+    Parameters
+    ----------
+    n : int
+        The number of instances checked.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> checked_text(12), checked_text(1)
+    ('checked on 12 instances', 'checked on 1 instance')
+    """
+    return f"checked on {n} instance{'s' if n != 1 else ''}"
+
+
+def checked(n: int, method: str, detail: str = "", **data: Any) -> Evidence:
+    """Return ``Evidence("checked", ...)``: the statement holds on the ``n`` instances or inputs that were checked.
+
+    Parameters
+    ----------
+    n : int
+        How many instances (networks, input sequences, candidates, ...) the
+        check verified, counted by the check itself (never a typed-in
+        constant); at least 1.
+    method : str
+        How each instance was verified (exact simulation, ball arithmetic,
+        ...); printed after ``checked on N instances``.
+    detail : str, default ""
+        Optional details in words.
+    **data : Any
+        Machine-readable values to include in the JSON report.
+
+    Returns
+    -------
+    Evidence
+        Evidence with status ``"checked"`` and ``instances = n`` (a success:
+        exit code 0, like ``"proved"``, but counted apart in the summary).
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``n`` is not an integer >= 1 (a bool is not an integer here).
+
+    Examples
+    --------
+    >>> ev = checked(3, "exact simulation, identical outputs")
+    >>> ev.status, ev.instances
+    ('checked', 3)
+    >>> checked(0, "nothing")
+    Traceback (most recent call last):
+    ...
+    urnn_sym.errors.InvalidArgumentError: n: expected the number of instances checked, an integer >= 1, but found 0
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise InvalidArgumentError(f"n: expected the number of instances checked, an integer >= 1, but found {n!r}")
+    return Evidence("checked", method, detail, data, instances=n)
 
 
 def refuted(method: str, detail: str, **data: Any) -> Evidence:
@@ -135,6 +226,69 @@ def unknown(reason: str, **data: Any) -> Evidence:
     return Evidence("unknown", "undecided", reason, data)
 
 
+def nonvacuity(assumptions: Sequence[Any], *, free: Sequence[Any], ctx: Any) -> Check:
+    """Show that a z3 query's assumptions alone have a model, re-checked in exact arithmetic.
+
+    An unsat answer to "assumptions and not(goal)" proves the goal only if
+    the assumptions themselves are satisfiable; a check must call this before
+    it trusts an unsat, and return :func:`vacuous` when it does not hold.
+
+    Parameters
+    ----------
+    assumptions : sequence of z3.BoolRef
+        Everything the query assumes besides its negated goal.
+    free : sequence of z3.ArithRef
+        Every variable the assumptions mention.
+    ctx : z3.Context
+        The query's own context.
+
+    Returns
+    -------
+    urnn_sym.evidence.Check
+        Holds when z3 finds a model of the assumptions and every assumption
+        holds at it in exact rational arithmetic (an algebraic model value is
+        replaced by a nearby rational, which the exact re-check must then
+        accept); otherwise the reason.  Delegates to
+        :func:`urnn_sym.vacuity.show_nonvacuous`.
+
+    Examples
+    --------
+    >>> import z3
+    >>> ctx = z3.Context()
+    >>> x = z3.Real("x", ctx)
+    >>> bool(nonvacuity([x >= 0, x <= 1], free=[x], ctx=ctx)), bool(nonvacuity([x >= 1, x <= 0], free=[x], ctx=ctx))
+    (True, False)
+    """
+    from .vacuity import show_nonvacuous  # lazy: z3 is imported only by the checks that use it
+
+    return show_nonvacuous(list(assumptions), free=list(free), ctx=ctx)
+
+
+def vacuous(check: Check) -> Evidence:
+    """The :func:`unknown` evidence of a query whose non-vacuity was not shown (see :func:`nonvacuity`).
+
+    Parameters
+    ----------
+    check : urnn_sym.evidence.Check
+        The failed answer of :func:`nonvacuity`.
+
+    Returns
+    -------
+    Evidence
+        ``unknown("vacuous assumptions: <reason>")`` when z3 found the
+        assumptions unsatisfiable, ``unknown("non-vacuity not shown: <reason>")``
+        otherwise (undecided, or the model did not re-check exactly).
+
+    Examples
+    --------
+    >>> from urnn_sym.evidence import Check
+    >>> vacuous(Check(False, "z3", "the assumptions alone are unsatisfiable")).detail
+    'vacuous assumptions: the assumptions alone are unsatisfiable'
+    """
+    label = "vacuous assumptions" if "unsatisfiable" in check.detail else "non-vacuity not shown"
+    return unknown(f"{label}: {check.detail}", nonvacuity=check.to_json())
+
+
 class CheckFailed(AssertionError):
     """Raised inside a check when an exact identity or bound does not hold."""
 
@@ -152,8 +306,9 @@ class Outcome:
     title : str
         The title given to :meth:`Script.check`.
     status : str
-        ``"proved"``, ``"refuted"``, ``"failed"`` (the check raised an
-        exception other than :class:`CheckFailed`) or ``"unknown"``.
+        ``"proved"``, ``"checked"`` (on finitely many instances),
+        ``"refuted"``, ``"failed"`` (the check raised an exception other than
+        :class:`CheckFailed`) or ``"unknown"``.
     method : str
         What established the status (``"exact check"`` for a raised
         :class:`CheckFailed`, ``"exception"`` for a failure).
@@ -164,6 +319,8 @@ class Outcome:
         Wall-clock running time of the check.
     data : dict, default empty
         Machine-readable values from the evidence.
+    instances : int, optional
+        For ``"checked"``: how many instances or inputs were checked.
     """
 
     script: str
@@ -174,11 +331,21 @@ class Outcome:
     detail: str
     seconds: float
     data: dict[str, Any] = field(default_factory=dict)
+    instances: int | None = None
 
     def line(self) -> str:
-        """One human-readable line."""
+        """One human-readable line: status, name, time, title, then what established it.
+
+        Examples
+        --------
+        >>> Outcome("s", "c", "a claim", "checked", "exact simulation", "", 0.5, instances=2).line()
+        '[checked] s/c  (0.50 s)  a claim: checked on 2 instances: exact simulation'
+        """
         text = f"[{self.status:>7}] {self.script}/{self.name}  ({self.seconds:.2f} s)  {self.title}"
-        how = self.method if self.status == "proved" else self.detail
+        if self.status == "checked":
+            how = f"{checked_text(self.instances or 0)}: {self.method}"
+        else:
+            how = self.method if self.status == "proved" else self.detail
         return f"{text}: {how}" if how else text
 
     def to_json(self) -> dict[str, Any]:
@@ -191,6 +358,7 @@ class Outcome:
             "method": self.method,
             "detail": self.detail,
             "seconds": round(self.seconds, 4),
+            "instances": self.instances,
             "data": jsonable(self.data),
         }
 
@@ -235,12 +403,16 @@ class Script:
                 ev = func()
                 if not isinstance(ev, Evidence):
                     raise TypeError(f"check returned {type(ev).__name__}, not Evidence")
-                status, method, detail, data = ev.status, ev.method, ev.detail, ev.data
+                if ev.status not in ("proved", "checked", "refuted", "unknown"):
+                    raise ValueError(f"check returned the status {ev.status!r}")
+                if ev.status == "checked" and not (isinstance(ev.instances, int) and ev.instances >= 1):
+                    raise ValueError(f"a 'checked' result must count its instances but found {ev.instances!r}")
+                status, method, detail, data, count = ev.status, ev.method, ev.detail, ev.data, ev.instances
             except CheckFailed as exc:
-                status, method, detail, data = "refuted", "exact check", str(exc), {}
+                status, method, detail, data, count = "refuted", "exact check", str(exc), {}, None
             except Exception as exc:  # a failing check is reported, never hidden
-                status, method, detail, data = "failed", "exception", f"{type(exc).__name__}: {exc}", {}
-            out = Outcome(self.name, name, title, status, method, detail, time.perf_counter() - start, data)
+                status, method, detail, data, count = "failed", "exception", f"{type(exc).__name__}: {exc}", {}, None
+            out = Outcome(self.name, name, title, status, method, detail, time.perf_counter() - start, data, count)
             outcomes.append(out)
             if on_outcome is not None:
                 on_outcome(out)
@@ -255,6 +427,8 @@ class Script:
 
 def exit_code(outcomes: Iterable[Outcome]) -> int:
     """Return the exit code of a run: 1 if something was refuted or failed, else 3 if something is unknown, else 0.
+
+    ``"proved"`` and ``"checked"`` are both successes (0).
 
     Parameters
     ----------
@@ -275,9 +449,29 @@ def exit_code(outcomes: Iterable[Outcome]) -> int:
 
 
 def summary(outcomes: list[Outcome], seconds: float) -> str:
-    """``N checks: a proved, b refuted, c failed, d unknown (t s)``."""
+    """``N checks: a proved, b checked on finitely many instances, c refuted, d failed, e unknown (t s)``.
+
+    Parameters
+    ----------
+    outcomes : list of Outcome
+        The executed checks.
+    seconds : float
+        Total running time.
+
+    Returns
+    -------
+    str
+        The summary line; the checks verified on finitely many instances are
+        counted apart from the proved ones.
+
+    Examples
+    --------
+    >>> summary([Outcome("s", "c", "t", "checked", "m", "", 0.1, instances=4)], 0.1)
+    '1 checks: 0 proved, 1 checked on finitely many instances, 0 refuted, 0 failed, 0 unknown (0.1 s)'
+    """
     counts = {s: sum(o.status == s for o in outcomes) for s in STATUSES}
-    parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+    label = {"checked": "checked on finitely many instances"}
+    parts = ", ".join(f"{counts[s]} {label.get(s, s)}" for s in STATUSES)
     return f"{len(outcomes)} checks: {parts} ({seconds:.1f} s)"
 
 

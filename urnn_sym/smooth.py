@@ -12,7 +12,8 @@
   along the Jacobian difference, then a certificate: disjoint ball enclosures of
   the two outputs, with the precision doubled until they separate.
 * :func:`recheck_smooth` -- re-evaluates a smooth refutation at a higher precision:
-  the new enclosures must be disjoint and overlap the recorded ones.
+  the new enclosures must be disjoint and lie inside the recorded ones (every
+  recorded output, see :func:`ball_recheck`).
 * Candidates to test against: :func:`random_candidate` (Haar-random orthogonal),
   :func:`fitted_candidate` (least squares on the witness, projected to
   orthogonal, refitted) and :func:`delay_line_candidate` (exact; agrees with the
@@ -52,6 +53,7 @@ from .evidence import Check
 from .linearize import rational_parameters
 from .model import RNN, simulate
 from .refutation import Refutation, inconclusive, input_within_bound, recheck
+from .witnesses import MAX_WITNESS_STATES
 
 __all__ = [
     "SMOOTH_METHOD",
@@ -85,8 +87,8 @@ _FLOAT_GAP = 1e-12  # float64 gaps below this are treated as noise (still tried 
 def _dim(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise EntryTypeError(f"{name}: expected an integer dimension but found {type(value).__name__}")
-    if value < 1:
-        raise InvalidArgumentError(f"{name}: expected a dimension >= 1 but found {value}")
+    if not 1 <= int(value) <= MAX_WITNESS_STATES:
+        raise InvalidArgumentError(f"{name}: expected a dimension in 1..{MAX_WITNESS_STATES} but found {value}")
     return int(value)
 
 
@@ -618,8 +620,14 @@ def recheck_smooth(
     -------
     Check
         Holds when the input is inside the bound, the new enclosures of
-        ``y(time_step)`` are disjoint in the recorded component and every new
-        enclosure overlaps the recorded one; ``data["gap_lower"]`` is the new bound.
+        ``y(time_step)`` are disjoint in the recorded component and every
+        recorded output is confirmed (:func:`ball_recheck`);
+        ``data["gap_lower"]`` is the new bound.
+
+    Raises
+    ------
+    FileFormatError
+        If ``ref`` is a document with a missing or malformed field.
     """
     if isinstance(ref, dict):
         ref = Refutation.from_json(ref)
@@ -628,13 +636,22 @@ def recheck_smooth(
     return recheck(ref, rnn, candidate, precision=precision)
 
 
+def _bounds(ball: flint.arb) -> tuple[Fraction, Fraction] | None:
+    """Exact endpoints ``(mid - rad, mid + rad)`` of a finite ball (independent of the working precision)."""
+    if not ball.is_finite():
+        return None
+    (m, e), (r, f) = ball.mid().man_exp(), ball.rad().man_exp()
+    mid, rad = Fraction(int(m)) * Fraction(2) ** int(e), Fraction(int(r)) * Fraction(2) ** int(f)
+    return mid - rad, mid + rad
+
+
 def ball_recheck(ref: Refutation, a: RNN, b: RNN, xs: list[list[Fraction]], k: int, precision: int | None) -> Check:
     """The ball-arithmetic step of :func:`urnn_sym.refutation.recheck` for sigmoid/tanh refutations.
 
     Parameters
     ----------
     ref : Refutation
-        A refuted document whose input, bound and time step
+        A refuted document whose input, bound, time step and record shapes
         :func:`urnn_sym.refutation.recheck` has already checked.
     a, b : RNN
         The two networks.
@@ -648,30 +665,61 @@ def ball_recheck(ref: Refutation, a: RNN, b: RNN, xs: list[list[Fraction]], k: i
     Returns
     -------
     Check
-        Holds when the new enclosures of ``y(time_step)`` are disjoint in the
-        recorded component and every new enclosure overlaps the recorded one;
+        Holds when every recorded output is confirmed by the fresh simulation
+        and the new enclosures of ``y(time_step)`` are disjoint in the recorded
+        component with a certified gap at least the recorded ``gap_lower``;
         ``data["gap_lower"]`` is the new certified bound on the gap.
+
+    Notes
+    -----
+    Both networks are re-simulated in ball arithmetic at ``precision`` bits; a
+    piecewise-linear side (one network may be ReLU/identity) is also
+    re-simulated exactly.  Every recorded output (``y_rnn``, ``y_candidate``,
+    ``data.enclosures``) must pass :func:`urnn_sym.refutation.recorded_mismatch`:
+    a recorded enclosure must contain the fresh enclosure (or the exact value),
+    a recorded number must equal the exact value (a fresh ball confirms a
+    number only when it is that very point).  A lower precision than the
+    recorded one usually leaves the fresh balls too wide to fit inside the
+    recorded ones: the answer is then "not confirmed" with the reason
+    "undecided at this precision".
     """
+    from .refutation import exact_outputs, recorded_mismatch, recorded_outputs
+
     recorded = int(ref.data.get("precision", 128))
     bits = _positive_int("precision", precision if precision is not None else max(2 * recorded, 256), 16)
     method = f"ball arithmetic (python-flint arb) at {bits} bits, recorded at {recorded} bits"
     i = int(ref.data.get("component", 0))
+    if not 0 <= i < a.p:
+        return Check(False, method, f"the recorded component {i} is outside 0..{a.p - 1}")
     ya, yb = simulate_ball(a, xs, precision=bits), simulate_ball(b, xs, precision=bits)
-    old = ref.data.get("enclosures", {})
+    fresh = (ya, yb)
+    exact = tuple(None if net.activation in _SMOOTH else exact_outputs(net, xs) for net in (a, b))
+    for label, side, rows in recorded_outputs(ref):
+        for t, row in enumerate(rows):
+            for j, value in enumerate(row):
+                known = exact[side]
+                if known is not None:
+                    why = recorded_mismatch(value, exact=known[t][j])
+                else:
+                    box = _bounds(fresh[side][t][j])
+                    why = "the fresh enclosure is not finite" if box is None else recorded_mismatch(value, bounds=box)
+                if why is not None:
+                    return Check(False, method, f"{label}({t})[{j}]: {why}")
     with working_precision(bits):
-        for label, new in (("rnn", ya), ("candidate", yb)):
-            for t, row in enumerate(old.get(label, [])):
-                for j, text in enumerate(row):
-                    if not new[t][j].overlaps(flint.arb(text)):
-                        return Check(False, method, f"the new enclosure of y({t})[{j}] ({label}) misses {text}")
         gap = _gap(ya[k][i], yb[k][i])
     if gap is None:
         return Check(False, method, f"the enclosures of y({k})[{i}] overlap at {bits} bits")
+    certified = _bounds(gap)
+    claimed = ref.data.get("gap_lower")
+    if claimed is not None and (certified is None or certified[0] < Fraction(claimed)):
+        return Check(
+            False, method, f"the recorded gap_lower {claimed!r} exceeds the gap certified at {bits} bits ({gap.str(6)})"
+        )
     gap_lower = math.nextafter(float(gap.lower()), 0.0)
     return Check(
         True,
         method,
         f"y({k})[{i}] in {ya[k][i].str(12)} vs {yb[k][i].str(12)}: disjoint, gap >= {gap_lower:.3e}; "
-        "consistent with the recorded enclosures",
+        "every recorded output confirmed",
         {"precision": bits, "gap_lower": gap_lower, "time_step": k, "component": i},
     )
