@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -105,11 +106,20 @@ def test_prove_model(capsys) -> None:
     code, out, _ = run(capsys, "prove", "model")
     lines = out.splitlines()
     assert code == 0
-    assert sum(line.startswith("[ proved]") for line in lines) >= 4
-    assert lines[-1].startswith("4 checks: 4 proved, 0 refuted, 0 failed, 0 unknown")
+    proved = sum(line.startswith("[ proved]") for line in lines)
+    checked = [re.search(r": checked on (\d+) instances?: ", line) for line in lines if line.startswith("[checked]")]
+    assert proved >= 2 and checked and all(checked)  # the scaling symmetry in general, and on instances
+    total = proved + len(checked)
+    assert lines[-1].startswith(
+        f"{total} checks: {proved} proved, {len(checked)} checked on finitely many instances, 0 refuted, 0 failed, "
+        "0 unknown"
+    )
     code, out, _ = run(capsys, "prove", "model", "--json")
     doc = json.loads(out)
-    assert doc["exit_code"] == 0 and all(o["status"] == "proved" and o["method"] for o in doc["outcomes"])
+    assert doc["exit_code"] == 0 and all(o["status"] in ("proved", "checked") and o["method"] for o in doc["outcomes"])
+    counts = [o["instances"] for o in doc["outcomes"] if o["status"] == "checked"]
+    assert len(counts) == len(checked) and all(isinstance(n, int) and n >= 1 for n in counts)
+    assert all(o["instances"] is None for o in doc["outcomes"] if o["status"] == "proved")
     code, out, _ = run(capsys, "prove", "--list")
     assert code == 0 and out.startswith("model")
 

@@ -97,7 +97,7 @@ BAD = [
     ("bound text", ["check", "{a}", "{u}", "--input-bound", "big", "--horizon", "2"], "input_bound"),
     ("no scope", ["check", "{a}", "{u}", "--input-bound", "1"], "exactly one of"),
     ("both scopes", ["check", "{a}", "{u}", "--input-bound", "1", "--horizon", "2", "--all-horizons"], "not allowed"),
-    ("horizon 0", ["check", "{a}", "{u}", "--input-bound", "1", "--horizon", "0"], "integer >= 1 but found 0"),
+    ("horizon 0", ["check", "{a}", "{u}", "--input-bound", "1", "--horizon", "0"], "integer in 1..10000 but found 0"),
     ("timeout 0", ["check", "{a}", "{u}", "--input-bound", "1", "--horizon", "2", "--timeout", "0"], "--timeout"),
     ("missing file", ["check", "{a}", "nope.json", "--input-bound", "1", "--horizon", "2"], "nope.json"),
     ("recheck not a verdict", ["recheck", "{a}"], "urnn-sym.verdict/1"),

@@ -60,7 +60,7 @@ def test_verdict_documents_go_to_the_verdict_checker(tmp_path: Path, capsys) -> 
     ("argv", "message"),
     [
         (["{relu_ref}", "--precision", "256"], "precision: applies to sigmoid/tanh refutations only"),
-        (["{ref}", "--precision", "8"], "expected an integer number of bits >= 16 but found 8"),
+        (["{ref}", "--precision", "8"], "expected an integer number of bits in 16..65536 but found 8"),
         (["{w}"], "expected format 'urnn-sym.refutation/1' or 'urnn-sym.verdict/1'"),
         (["{ref}", "{w}"], "give both"),
     ],

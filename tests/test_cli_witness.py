@@ -63,8 +63,23 @@ def test_refute_finds_nothing_for_the_2n_construction(capsys, files, tmp_path: P
 
 
 BAD = [
-    ("witness N zero", ["witness", "lower-bound", "0"], "expected an integer >= 1 but found 0"),
-    ("witness N text", ["witness", "lower-bound", "x"], "expected an integer >= 1 but found 'x'"),
+    ("witness N zero", ["witness", "lower-bound", "0"], "expected an integer number of states in 1..256 but found 0"),
+    ("witness N text", ["witness", "lower-bound", "x"], "number of states in 1..256 but found 'x'"),
+    (
+        "witness N huge",
+        ["witness", "lower-bound", "100000"],
+        "argument N: expected an integer number of states in 1..256",
+    ),
+    ("sigmoid N huge", ["witness", "sigmoid", "100000"], "argument N: expected an integer number of states in 1..256"),
+    ("tanh N huge", ["witness", "tanh", "257"], "expected an integer number of states in 1..256 but found 257"),
+    ("refute horizon 0", ["refute", "{w}", "{shared}", "--input-bound", "1", "--horizon", "0"], "--horizon: expected"),
+    (
+        "refute horizon huge",
+        ["refute", "{w}", "{shared}", "--input-bound", "1", "--horizon", "10001"],
+        "--horizon: expected an integer in 1..10000 but found 10001",
+    ),
+    ("refute timeout 0", ["refute", "{w}", "{shared}", "--input-bound", "1", "--timeout", "0"], "--timeout: expected"),
+    ("refute output = input", ["refute", "{w}", "{shared}", "--input-bound", "1", "-o", "{shared}"], "same file as"),
     ("witness no kind", ["witness"], "required: KIND"),
     ("witness unknown kind", ["witness", "upper"], "invalid choice"),
     ("witness bad dir", ["witness", "lower-bound", "1", "-o", "/nonexistent/dir/w.json"], "directory does not exist"),

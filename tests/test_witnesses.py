@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from urnn_sym import EntryTypeError, InvalidArgumentError, simulate
 from urnn_sym.norms import is_contractive
 from urnn_sym.strategies import input_sequences
-from urnn_sym.witnesses import lower_bound_witness
+from urnn_sym.witnesses import MAX_WITNESS_STATES, lower_bound_witness
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -22,11 +22,22 @@ pytestmark = pytest.mark.timeout(60)
         (1.5, EntryTypeError, "n: expected an integer number of states but found float"),
         (True, EntryTypeError, "found bool"),
         ("2", EntryTypeError, "found str"),
+        (MAX_WITNESS_STATES + 1, InvalidArgumentError, f"n: expected a number of states <= {MAX_WITNESS_STATES} "),
+        (
+            100000,
+            InvalidArgumentError,
+            "n: expected a number of states <= 256 \\(MAX_WITNESS_STATES\\) but found 100000",
+        ),
     ],
 )
 def test_bad_n(n, error, message) -> None:
     with pytest.raises(error, match=message):
         lower_bound_witness(n)
+
+
+def test_largest_size_is_built() -> None:
+    w = lower_bound_witness(MAX_WITNESS_STATES)
+    assert (w.n, w.d, w.p) == (MAX_WITNESS_STATES,) * 3
 
 
 @pytest.mark.parametrize("n", [1, 2, 5])

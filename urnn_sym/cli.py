@@ -6,6 +6,13 @@ Exit codes, for every subcommand:
 * 1 a definitive negative answer (refuted, a check failed);
 * 2 bad input or usage (one line on stderr, no traceback, no partial output file);
 * 3 unknown or inconclusive (timeout, hypothesis not met).
+
+A command with a ``--timeout S`` option runs under a wall-clock limit of S
+seconds that :func:`main` installs for the whole command (reading, encoding,
+solving, re-checks): when it is reached the command stops with exit 3 and the
+one-line reason on stderr, and no output file is left behind (every output is
+written atomically, after the answer is known).  An output path that names a
+file given as an input is refused (exit 2) before anything runs.
 """
 
 from __future__ import annotations
@@ -24,11 +31,28 @@ from .errors import UrnnSymError
 from .io import format_number, read_inputs, read_rnn
 from .model import simulate
 from .proofkit import available, exit_code, find_proofs_dir, load_script, run_scripts
+from .wallclock import MAX_TIMEOUT, DeadlineExceeded, finishing, time_left, wall_clock_limit
 
-__all__ = ["add_command", "build_parser", "int_in_range", "main"]
+__all__ = [
+    "MAX_HORIZON",
+    "MAX_TIMEOUT",
+    "DeadlineExceeded",
+    "add_command",
+    "add_timeout_option",
+    "build_parser",
+    "finishing",
+    "int_in_range",
+    "main",
+    "time_left",
+    "timeout_seconds",
+    "wall_clock_limit",
+]
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports it
+
+MAX_HORIZON = 10_000
+"""The largest number of time steps a horizon option accepts (larger ones only exhaust memory)."""
 
 EXIT_CODES_HELP = """exit codes:
   0  success, or everything proved ('refute': a distinguishing input was found)
@@ -146,7 +170,7 @@ def add_command(
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name, help=help, description=description, epilog=epilog, formatter_class=_formatter
     )
-    parser.set_defaults(func=func)
+    parser.set_defaults(func=func, command_parser=parser)
     return parser
 
 
@@ -166,26 +190,80 @@ def int_in_range(low: int, high: int | None = None, *, unit: str = "") -> Callab
     -------
     callable
         ``text -> int``; raises ``argparse.ArgumentTypeError`` (exit 2 with a
-        one-line message) naming the range and what was found.
+        one-line message) naming the range and what was found (abbreviated
+        when it is long).
 
     Examples
     --------
     >>> int_in_range(1)("3")
     3
+    >>> int_in_range(1, 10, unit="steps")("11")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected an integer number of steps in 1..10 but found 11
     """
     what = f"an integer number of {unit}" if unit else "an integer"
     wanted = f"{what} >= {low}" if high is None else f"{what} in {low}..{high}"
 
     def parse(text: str) -> int:
+        shown = text if len(text) <= 40 else f"{text[:16]}...{text[-8:]} ({len(text)} characters)"
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {wanted} but found {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected {wanted} but found {shown!r}") from None
         if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"expected {wanted} but found {value}")
+            raise argparse.ArgumentTypeError(f"expected {wanted} but found {shown.strip()}")
         return value
 
     return parse
+
+
+def timeout_seconds(text: str) -> float:
+    """An argparse ``type`` for ``--timeout``: a number of seconds in ``(0, MAX_TIMEOUT]``.
+
+    Parameters
+    ----------
+    text : str
+        The option's text.
+
+    Returns
+    -------
+    float
+        The number of seconds; raises ``argparse.ArgumentTypeError`` (exit 2
+        with a one-line message) naming the range and what was found.
+
+    Examples
+    --------
+    >>> timeout_seconds("2.5")
+    2.5
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds but found {text!r}") from None
+    if not 0 < value <= MAX_TIMEOUT:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"expected a number of seconds in (0, {MAX_TIMEOUT:.0f}] but found {text}")
+    return value
+
+
+def add_timeout_option(parser: argparse.ArgumentParser, *, default: float | None = 60.0) -> None:
+    """Register ``--timeout S``: the wall-clock limit that :func:`main` enforces on the whole command.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The subcommand's parser.
+    default : float or None
+        Seconds when the option is not given; None: no limit unless asked for.
+    """
+    when = f"default {default:g}" if default is not None else "default: none"
+    parser.add_argument(
+        "--timeout",
+        type=timeout_seconds,
+        default=default,
+        metavar="S",
+        help=f"wall-clock limit in seconds for the whole command, everything included (exit 3 when reached; {when})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -241,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("--list", action="store_true", help="list the scripts and their checks, run nothing")
     prove.add_argument("--json", action="store_true", help="print a urnn-sym.proof-report/1 JSON document")
     prove.add_argument("--proofs-dir", metavar="DIR", help="directory of proof scripts (default: the installed ones)")
+    add_timeout_option(prove, default=None)
 
     for register in _plugins():
         register(sub)
@@ -260,6 +339,10 @@ _PLUGIN_MODULES = (
     "urnn_sym.cli_latex",
     "urnn_sym.cli_figures",
 )
+
+
+# the arguments that name where a command writes (a file, or a directory it fills)
+_OUTPUT_DESTS = ("output", "out", "outdir")
 
 
 def _plugins() -> list[Callable[[Any], None]]:
@@ -296,19 +379,39 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Notes
     -----
+    Before the command runs, an output path (``-o``, an output directory) that
+    names a file given in another argument is refused (exit 2).  A command
+    with a ``timeout`` argument runs inside :func:`urnn_sym.wallclock.wall_clock_limit`:
+    when the limit is reached, one ``unknown: wall-clock timeout ...`` line
+    goes to stderr (exit 3); output files are written only after the answer
+    is known, so none is left behind.
+
     Every :class:`urnn_sym.errors.UrnnSymError` and ``OSError`` is caught and
     printed as one line on stderr (exit 2).  Any other exception is a bug: it
     is printed as one ``internal error`` line (exit 2), or re-raised with its
     traceback when the environment variable ``URNN_SYM_DEBUG`` is set.  Only
     ``SystemExit`` from ``--help`` and ``--version`` reaches the caller.
     """
+    # every number is bounded when parsed (urnn_sym.parsing), so long exact results may be printed in full
+    sys.set_int_max_str_digits(0)
     parser = build_parser()
+    command: argparse.ArgumentParser = parser
+    limit = None
     try:
         args = parser.parse_args(argv)
         if getattr(args, "func", None) is None:
             parser.print_help()
             return EXIT_BAD_INPUT
-        return int(args.func(args))
+        command = getattr(args, "command_parser", parser)
+        _refuse_output_over_input(args, command)
+        limit = _requested_limit(args, command)
+        if limit is None:
+            return int(args.func(args))
+        with wall_clock_limit(limit):
+            return int(args.func(args))
+    except DeadlineExceeded as exc:
+        print(f"{command.prog}: unknown: {_one_line(exc) or _timeout_reason(limit)}", file=sys.stderr)
+        return EXIT_UNKNOWN
     except UsageError as exc:
         print(_one_line(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -333,6 +436,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+
+
+def _requested_limit(args: argparse.Namespace, command: argparse.ArgumentParser) -> float | None:
+    """The command's ``--timeout`` in seconds (None: no limit); outside ``(0, MAX_TIMEOUT]`` a usage error."""
+    value = getattr(args, "timeout", None)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_TIMEOUT:
+        wanted = f"a number of seconds in (0, {MAX_TIMEOUT:.0f}]"
+        raise UsageError(f"{command.prog}: error: --timeout: expected {wanted} but found {value}")
+    return float(value)
+
+
+def _timeout_reason(seconds: float | None) -> str:
+    return f"wall-clock timeout of {seconds:g} s reached" if seconds is not None else "wall-clock timeout reached"
+
+
+def _refuse_output_over_input(args: argparse.Namespace, command: argparse.ArgumentParser) -> None:
+    """Refuse an output path (``-o``, an output directory) that names a file also given as another argument.
+
+    Every other argument whose value names an existing file counts as an
+    input; the comparison is ``os.path.samefile`` (links and ``./x`` vs ``x``
+    included).  Nothing has run yet, so the input is untouched.
+    """
+    labels = {
+        a.dest: "/".join(a.option_strings) if a.option_strings else str(a.metavar or a.dest) for a in command._actions
+    }
+    values = vars(args)
+    outputs = [(dest, values[dest]) for dest in _OUTPUT_DESTS if isinstance(values.get(dest), str)]
+    for out_dest, out in outputs:
+        if not os.path.exists(out):
+            continue
+        for dest, value in values.items():
+            if dest in _OUTPUT_DESTS:
+                continue
+            for path in value if isinstance(value, list) else [value]:
+                if isinstance(path, str) and os.path.isfile(path) and os.path.samefile(out, path):
+                    raise UsageError(
+                        f"{command.prog}: error: {labels.get(out_dest, out_dest)}: expected a path other than "
+                        f"the input files but found {out!r}, the same file as {labels.get(dest, dest)} {path!r}"
+                    )
 
 
 def _silence_stdout() -> None:

@@ -16,10 +16,20 @@ import json
 import sys
 from typing import Any
 
-from .cli import EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, add_command, int_in_range
+from .cli import (
+    EXIT_NEGATIVE,
+    EXIT_OK,
+    EXIT_UNKNOWN,
+    MAX_HORIZON,
+    UsageError,
+    add_command,
+    add_timeout_option,
+    int_in_range,
+)
 from .io import atomic_write_text, read_rnn
 from .smt import check_equivalence, prove_equivalence
 from .verdict import Verdict
+from .wallclock import finishing, time_left
 
 __all__ = ["add_parser", "print_verdict"]
 
@@ -59,6 +69,9 @@ def print_verdict(verdict: Verdict) -> None:
     if verdict.status == "unknown" and verdict.data.get("tried"):
         for item in verdict.data["tried"]:
             print(f"  tried: {item}")
+    recheck = verdict.data.get("recheck")
+    if verdict.status == "proved" and isinstance(recheck, dict):
+        print(f"  {recheck['method']}: passed")
     seconds, queries = verdict.data.get("seconds"), verdict.data.get("queries")
     if seconds is not None:
         print(f"  time: {seconds} s, z3 queries: {queries}")
@@ -67,23 +80,28 @@ def print_verdict(verdict: Verdict) -> None:
 def _cmd_check(args: argparse.Namespace) -> int:
     if (args.horizon is None) == (not args.all_horizons):
         raise UsageError("urnn-sym check: error: give exactly one of --horizon T and --all-horizons")
-    if args.timeout <= 0:
-        raise UsageError(f"urnn-sym check: error: --timeout: expected a positive number but found {args.timeout}")
     a, b = read_rnn(args.a, exact=args.exact), read_rnn(args.b, exact=args.exact)
     M = args.input_bound
     if args.all_horizons:
-        verdict = prove_equivalence(a, b, input_bound=M, norm=args.norm, timeout=args.timeout)
+        verdict = prove_equivalence(a, b, input_bound=M, norm=args.norm, timeout=time_left(args.timeout))
     else:
         verdict = check_equivalence(
-            a, b, input_bound=M, norm=args.norm, horizon=args.horizon, timeout=args.timeout, encoding=args.encoding
+            a,
+            b,
+            input_bound=M,
+            norm=args.norm,
+            horizon=args.horizon,
+            timeout=time_left(args.timeout),
+            encoding=args.encoding,
         )
     doc = json.dumps(verdict.to_json(), indent=1) + "\n"
-    if args.output:
-        atomic_write_text(args.output, doc)
-    if args.json:
-        sys.stdout.write(doc)
-    else:
-        print_verdict(verdict)
+    with finishing():  # the verdict is known: writing and printing it are not cut short
+        if args.output:
+            atomic_write_text(args.output, doc)
+        if args.json:
+            sys.stdout.write(doc)
+        else:
+            print_verdict(verdict)
     return _EXIT[verdict.status]
 
 
@@ -126,9 +144,14 @@ def add_parser(subparsers: Any) -> None:
     chk.add_argument("--input-bound", required=True, metavar="M", help='bound on ||x(k)||, e.g. 1, "1/2", 0.25')
     chk.add_argument("--norm", choices=("inf", "2"), default="inf", help="input norm (default: inf)")
     scope = chk.add_mutually_exclusive_group()
-    scope.add_argument("--horizon", type=int_in_range(1), metavar="T", help="check every input of length <= T")
+    scope.add_argument(
+        "--horizon",
+        type=int_in_range(1, MAX_HORIZON),
+        metavar="T",
+        help=f"check every input of length <= T, 1..{MAX_HORIZON}",
+    )
     scope.add_argument("--all-horizons", action="store_true", help="prove for every length by induction")
-    chk.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds for all solver calls (60)")
+    add_timeout_option(chk)
     chk.add_argument(
         "--encoding", choices=("shared", "naive"), default="shared", help="bounded encoding (naive: the baseline)"
     )

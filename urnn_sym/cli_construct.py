@@ -6,10 +6,11 @@ import argparse
 import json
 from typing import Any
 
-from .cli import EXIT_OK, UsageError, add_command, int_in_range
+from .cli import EXIT_OK, UsageError, add_command, add_timeout_option, int_in_range
 from .equivalence import URNNConstruction, construct_urnn
 from .io import atomic_write_text, dump_rnn, read_rnn
 from .model import RNN
+from .wallclock import finishing
 
 __all__ = ["add_construction_options", "add_parser", "construct_from_args"]
 
@@ -52,13 +53,21 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     rnn = read_rnn(args.rnn)
     result = construct_from_args(rnn, args, "construct")
     record = result.to_json()
-    if args.output:
-        doc = dump_rnn(result.urnn)
-        doc["description"] = json.dumps({"construction": record, "from": str(args.rnn)})
-        atomic_write_text(args.output, json.dumps(doc, indent=1) + "\n")
-    if args.json:
-        print(json.dumps({**record, "output": args.output}))
-        return EXIT_OK
+    doc = dump_rnn(result.urnn)
+    with finishing():
+        if args.output:
+            doc["description"] = json.dumps({"construction": record, "from": str(args.rnn)})
+            atomic_write_text(args.output, json.dumps(doc, indent=1) + "\n")
+        if args.json:
+            print(json.dumps({**record, "output": args.output}))
+        else:
+            _print_construction(args, rnn, result, record, doc)
+    return EXIT_OK
+
+
+def _print_construction(
+    args: argparse.Namespace, rnn: RNN, result: URNNConstruction, record: dict[str, Any], doc: dict[str, Any]
+) -> None:
     where = f"wrote {args.output}: " if args.output else ""
     print(
         f"{where}URNN with {result.urnn.n} states ({rnn.n} + {result.extra_states} extra), {rnn.system}, "
@@ -70,8 +79,7 @@ def _cmd_construct(args: argparse.Namespace) -> int:
     if result.scaling is not None:
         print("scaling L = diag(" + ", ".join(str(v) for v in record["scaling"]) + ")")
     if not args.output:
-        print(json.dumps(dump_rnn(result.urnn)))
-    return EXIT_OK
+        print(json.dumps(doc))
 
 
 def add_construction_options(p: argparse.ArgumentParser, *, required: bool) -> None:
@@ -124,3 +132,4 @@ def add_parser(subparsers: Any) -> None:
     add_construction_options(p, required=True)
     p.add_argument("-o", "--output", metavar="OUT.json", help="write the URNN as urnn-sym.rnn/1 (else print it)")
     p.add_argument("--json", action="store_true", help="print the construction record as JSON")
+    add_timeout_option(p, default=None)

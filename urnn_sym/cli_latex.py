@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .cli import EXIT_OK, UsageError, add_command
+from .cli import EXIT_OK, UsageError, add_command, add_timeout_option
 from .cli_construct import add_construction_options, construct_from_args
 from .io import atomic_write_text, read_rnn
 from .latex import construction_latex, rnn_latex
+from .wallclock import finishing
 
 __all__ = ["add_parser", "standalone_document"]
 
@@ -85,11 +86,12 @@ def _cmd_latex(args: argparse.Namespace) -> int:
         body = rnn_latex(rnn)
         title = "RNN"
     text = standalone_document(body, title=f"{title}: {args.rnn}") if args.document else body + "\n"
-    if args.output:
-        atomic_write_text(args.output, text)
-        print(f"wrote {args.output}")
-    else:
-        print(text, end="")
+    with finishing():
+        if args.output:
+            atomic_write_text(args.output, text)
+            print(f"wrote {args.output}")
+        else:
+            print(text, end="")
     return EXIT_OK
 
 
@@ -125,3 +127,4 @@ def add_parser(subparsers: Any) -> None:
     add_construction_options(p, required=False)
     p.add_argument("--document", action="store_true", help="a standalone LaTeX document instead of a fragment")
     p.add_argument("-o", "--output", metavar="OUT.tex", help="write to a file (atomically) instead of stdout")
+    add_timeout_option(p, default=None)

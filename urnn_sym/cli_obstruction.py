@@ -16,26 +16,36 @@ import json
 import sys
 from typing import Any
 
-from .cli import EXIT_OK, EXIT_UNKNOWN, add_command, int_in_range
+from .cli import EXIT_OK, EXIT_UNKNOWN, UsageError, add_command, add_timeout_option, int_in_range
 from .io import read_rnn
 from .obstruction import relu_contrast, sigmoid_obstruction
+from .wallclock import finishing
 
-__all__ = ["add_parser"]
+MAX_PRECISION = 1 << 16
+"""The largest ``--precision`` in bits (ball arithmetic beyond it only exhausts memory and time)."""
+
+__all__ = ["MAX_PRECISION", "add_parser"]
 
 
 def _cmd_obstruction(args: argparse.Namespace) -> int:
+    if args.precision > MAX_PRECISION:
+        raise UsageError(
+            f"urnn-sym obstruction: error: --precision: expected an integer number of bits <= {MAX_PRECISION} "
+            f"but found {args.precision}"
+        )
     rnn = read_rnn(args.rnn)
     result = sigmoid_obstruction(rnn, precision=args.precision, max_precision=max(args.precision, 1024))
-    if args.json:
-        sys.stdout.write(json.dumps(result.to_json(), indent=1) + "\n")
-    else:
-        print(result.summary())
-        print(f"  method: {result.method}")
-        print(f"  n = {result.n}, rank W = {result.rank_W} (exact), precision {result.precision} bits")
-        if result.equilibrium:
-            print(f"  equilibrium hbar in {', '.join(result.equilibrium)}")
-        if result:
-            print(f"  scope: {result.scope}")
+    with finishing():
+        if args.json:
+            sys.stdout.write(json.dumps(result.to_json(), indent=1) + "\n")
+        else:
+            print(result.summary())
+            print(f"  method: {result.method}")
+            print(f"  n = {result.n}, rank W = {result.rank_W} (exact), precision {result.precision} bits")
+            if result.equilibrium:
+                print(f"  equilibrium hbar in {', '.join(result.equilibrium)}")
+            if result:
+                print(f"  scope: {result.scope}")
     return EXIT_OK if result else EXIT_UNKNOWN
 
 
@@ -75,7 +85,7 @@ def add_parser(subparsers: Any) -> None:
         exit_codes="exit codes:\n"
         "  0  certified: no URNN with finitely many states matches the RNN\n"
         "  2  bad input (activation not sigmoid or tanh, not contractive, malformed file)\n"
-        "  3  inconclusive (the reason is printed)",
+        "  3  inconclusive (the reason is printed), or --timeout reached",
     )
     ob.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file (sigmoid or tanh, ||W||_2 < 1)")
     ob.add_argument("--json", action="store_true", help="print the urnn-sym.obstruction/1 document")
@@ -84,8 +94,9 @@ def add_parser(subparsers: Any) -> None:
         type=int_in_range(16, unit="bits"),
         default=128,
         metavar="BITS",
-        help="starting precision (default 128)",
+        help=f"starting precision, 16..{MAX_PRECISION} (default 128)",
     )
+    add_timeout_option(ob, default=None)
 
     con = add_command(
         subparsers,

@@ -14,8 +14,11 @@ from .cli import (
     EXIT_NEGATIVE,
     EXIT_OK,
     EXIT_UNKNOWN,
+    MAX_HORIZON,
     UsageError,
     add_command,
+    add_timeout_option,
+    int_in_range,
 )
 from .enrnn import enrnn_route
 from .errors import SolverTimeoutError
@@ -28,6 +31,7 @@ from .stacked import (
     stack_to_urnn,
     to_delayed_single_layer,
 )
+from .wallclock import finishing, time_left
 
 __all__ = ["add_parser"]
 
@@ -37,15 +41,16 @@ def _load(args: argparse.Namespace) -> Any:
     return at_equilibrium(stacked) if args.at_equilibrium else stacked
 
 
-def _write(path: str, rnn: Any, extra: dict[str, Any]) -> None:
+def _document(rnn: Any, extra: dict[str, Any]) -> str:
     doc = dump_rnn(rnn)
     doc["description"] = json.dumps(extra)
-    atomic_write_text(path, json.dumps(doc, indent=1) + "\n")
+    return json.dumps(doc, indent=1) + "\n"
 
 
-def _verify(args: argparse.Namespace, stacked: Any, rnn: Any, delay: int) -> int:
+def _verify(args: argparse.Namespace, stacked: Any, rnn: Any, delay: int) -> tuple[int, list[str]]:
+    """The exit code and the line of the ``--z3-horizon`` check (none without it); run before anything is written."""
     if not args.z3_horizon:
-        return EXIT_OK
+        return EXIT_OK, []
     try:
         check = check_delayed_equivalence(
             stacked,
@@ -54,13 +59,13 @@ def _verify(args: argparse.Namespace, stacked: Any, rnn: Any, delay: int) -> int
             input_bound=args.input_bound,
             horizon=args.z3_horizon,
             norm=args.norm,
-            timeout=args.timeout,
+            timeout=time_left(args.timeout),
         )
     except SolverTimeoutError as exc:
-        print(f"z3: unknown: {exc}")
-        return EXIT_UNKNOWN
-    print(f"z3: {'proved' if check else 'refuted'}: {check.detail} ({check.method})")
-    return EXIT_OK if check else EXIT_NEGATIVE
+        return EXIT_UNKNOWN, [f"z3: unknown: {exc}"]
+    return EXIT_OK if check else EXIT_NEGATIVE, [
+        f"z3: {'proved' if check else 'refuted'}: {check.detail} ({check.method})"
+    ]
 
 
 def _cmd_single(args: argparse.Namespace) -> int:
@@ -74,22 +79,30 @@ def _cmd_single(args: argparse.Namespace) -> int:
         note += f"||W||_2 <= {scaling.norm_upper} (certified)"
     else:
         delayed, note = to_delayed_single_layer(stacked), ""
-    _write(args.output, delayed.rnn, {"delay": delayed.delay, "blocks": list(delayed.blocks)})
-    print(f"wrote {args.output}: {delayed.rnn.n} states, delay {delayed.delay}{note}")
-    print(f"condition: {delayed.condition.detail} ({delayed.condition.method})")
-    return _verify(args, stacked, delayed.rnn, delayed.delay)
+    code, z3_lines = _verify(args, stacked, delayed.rnn, delayed.delay)
+    text = _document(delayed.rnn, {"delay": delayed.delay, "blocks": list(delayed.blocks)})
+    with finishing():
+        atomic_write_text(args.output, text)
+        print(f"wrote {args.output}: {delayed.rnn.n} states, delay {delayed.delay}{note}")
+        print(f"condition: {delayed.condition.detail} ({delayed.condition.method})")
+        print(*z3_lines, sep="\n", end="\n" if z3_lines else "")
+    return code
 
 
 def _cmd_urnn(args: argparse.Namespace) -> int:
     stacked = _load(args)
     result = stack_to_urnn(stacked, args.input_bound, norm=args.norm, minimal=args.minimal)
     s = result.scaling
-    _write(args.output, result.urnn, {"delay": result.delay, "alpha": str(s.alpha), "from": str(args.stacked)})
-    print(
-        f"wrote {args.output}: URNN with {result.urnn.n} states (stacked sizes {list(stacked.sizes)}), "
-        f"delay {result.delay}; layers scaled by alpha^(l-1), alpha = {s.alpha}, ||W||_2 <= {s.norm_upper} (certified)"
-    )
-    return _verify(args, stacked, result.urnn, result.delay)
+    code, z3_lines = _verify(args, stacked, result.urnn, result.delay)
+    text = _document(result.urnn, {"delay": result.delay, "alpha": str(s.alpha), "from": str(args.stacked)})
+    with finishing():
+        atomic_write_text(args.output, text)
+        print(
+            f"wrote {args.output}: URNN with {result.urnn.n} states (stacked sizes {list(stacked.sizes)}), delay "
+            f"{result.delay}; layers scaled by alpha^(l-1), alpha = {s.alpha}, ||W||_2 <= {s.norm_upper} (certified)"
+        )
+        print(*z3_lines, sep="\n", end="\n" if z3_lines else "")
+    return code
 
 
 def _cmd_route(args: argparse.Namespace) -> int:
@@ -114,8 +127,14 @@ def _stacked_args(p: argparse.ArgumentParser) -> None:
         "--at-equilibrium", action="store_true", help="first restart every layer at the zero-input equilibrium"
     )
     p.add_argument("--norm", choices=["inf", "2"], default="inf", help="input norm (default inf; z3 uses it too)")
-    p.add_argument("--z3-horizon", type=int, default=0, metavar="T", help="z3 bounded check of the delayed outputs")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="z3 time limit in seconds (default 60)")
+    p.add_argument(
+        "--z3-horizon",
+        type=int_in_range(0, MAX_HORIZON),
+        default=0,
+        metavar="T",
+        help=f"z3 bounded check of the delayed outputs for T steps, 0..{MAX_HORIZON} (default 0: none)",
+    )
+    add_timeout_option(p)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -173,4 +192,4 @@ def add_parser(subparsers: Any) -> None:
         func=_cmd_route,
     )
     route.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file (floats are taken exactly)")
-    route.add_argument("--q", type=int, required=True, help="size of the orthogonal block Q")
+    route.add_argument("--q", type=int_in_range(0), required=True, help="size of the orthogonal block Q")

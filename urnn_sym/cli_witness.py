@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .cli import EXIT_OK, EXIT_UNKNOWN, add_command, int_in_range
+from .cli import EXIT_OK, EXIT_UNKNOWN, MAX_HORIZON, add_command, add_timeout_option, int_in_range
 from .distinguish import distinguishing_input
 from .io import atomic_write_text, dump_rnn, read_rnn
 from .model import RNN
 from .refutation import Refutation
 from .smooth import sigmoid_witness
-from .witnesses import lower_bound_witness
+from .wallclock import finishing, time_left
+from .witnesses import MAX_WITNESS_STATES, lower_bound_witness
 
 __all__ = ["WITNESS_KINDS", "WitnessKind", "add_parser"]
 
@@ -52,13 +53,23 @@ class WitnessKind:
     build: Callable[[argparse.Namespace], RNN]
 
 
+_STATES = int_in_range(1, MAX_WITNESS_STATES, unit="states")
+
+
 def _n_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("n", metavar="N", type=int_in_range(1), help="number of states (= input and output dimension)")
+    parser.add_argument(
+        "n", metavar="N", type=_STATES, help=f"number of states (= input and output dimension), 1..{MAX_WITNESS_STATES}"
+    )
 
 
 def _n_optional(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "n", metavar="N", type=int_in_range(1), nargs="?", default=1, help="number of states (= input and output dim.)"
+        "n",
+        metavar="N",
+        type=_STATES,
+        nargs="?",
+        default=1,
+        help=f"number of states (= input and output dim.), 1..{MAX_WITNESS_STATES}",
     )
 
 
@@ -133,15 +144,22 @@ def _cmd_refute(args: argparse.Namespace) -> int:
     rnn = read_rnn(args.rnn, exact=args.exact)
     candidate = read_rnn(args.candidate, exact=args.exact)
     ref = distinguishing_input(
-        rnn, candidate, input_bound=args.input_bound, norm=args.norm, horizon=args.horizon, seed=args.seed
+        rnn,
+        candidate,
+        input_bound=args.input_bound,
+        norm=args.norm,
+        horizon=args.horizon,
+        seed=args.seed,
+        timeout=time_left(args.timeout),
     )
     doc = json.dumps(ref.to_json(), indent=1) + "\n"
-    if args.output:
-        atomic_write_text(args.output, doc)
-    if args.json:
-        sys.stdout.write(doc)
-    else:
-        _print_refutation(ref)
+    with finishing():
+        if args.output:
+            atomic_write_text(args.output, doc)
+        if args.json:
+            sys.stdout.write(doc)
+        else:
+            _print_refutation(ref)
     return EXIT_OK if ref else EXIT_UNKNOWN
 
 
@@ -185,7 +203,9 @@ def add_parser(subparsers: Any) -> None:
         description="Search for an input sequence with ||x(k)|| <= M on which the outputs of RNN and\n"
         "CANDIDATE differ.  ReLU pairs: exact linearisation at generic points (math.md\n"
         "section 3), then a bounded z3 search when available; sigmoid/tanh pairs: the\n"
-        "smooth route.  A found input is re-simulated exactly before it is printed.",
+        "smooth route.  A found input is re-simulated exactly before it is printed.\n\n"
+        "--timeout S bounds the whole search (reading, every route, the exact re-check);\n"
+        "the z3 route gets the time that is left.",
         examples=[
             "urnn-sym witness lower-bound 1 -o w.json",
             "urnn-sym refute w.json examples/urnn_1state.json --input-bound 1",
@@ -197,14 +217,21 @@ def add_parser(subparsers: Any) -> None:
         exit_codes="exit codes:\n"
         "  0  the networks differ: certified input and both output sequences printed\n"
         "  2  bad input or usage (one-line message on stderr)\n"
-        "  3  no distinguishing input found (what was tried is printed)",
+        "  3  no distinguishing input found (what was tried is printed), or --timeout reached",
     )
     ref.add_argument("rnn", metavar="RNN.json", help="an urnn-sym.rnn/1 file")
     ref.add_argument("candidate", metavar="CANDIDATE.json", help="an urnn-sym.rnn/1 file with the same d and p")
     ref.add_argument("--input-bound", required=True, metavar="M", help='bound on ||x(k)||, e.g. 1, "1/2", 0.25')
     ref.add_argument("--norm", choices=("inf", "2"), default="inf", help="input norm (default: inf)")
-    ref.add_argument("--horizon", type=int, default=2, metavar="T", help="longest input of the constructive route")
+    ref.add_argument(
+        "--horizon",
+        type=int_in_range(1, MAX_HORIZON),
+        default=2,
+        metavar="T",
+        help=f"longest input of the constructive route, 1..{MAX_HORIZON} (default 2)",
+    )
     ref.add_argument("--seed", type=int, default=0, help="seed of the generic points (default 0)")
     ref.add_argument("--exact", action="store_true", help="read float entries as exact dyadic rationals")
     ref.add_argument("--json", action="store_true", help="print the urnn-sym.refutation/1 document")
     ref.add_argument("-o", "--output", metavar="FILE", help="also write the refutation document atomically")
+    add_timeout_option(ref)

@@ -5,6 +5,10 @@ memoryless ReLU RNN ``W = 0, F = I_n, b = 0, C = I_n, h0 = 0`` whose output is
 ``y(k) = relu(x(k))``.  It is contractive (``||W||_2 = 0``), and every URNN
 equivalent to it on a ball of inputs has at least ``2n`` states.
 
+Sizes are limited to :data:`MAX_WITNESS_STATES` states: the ``n x n`` matrices
+are dense exact matrices, built entry by entry, and 256 states already take
+seconds (a 100000-state request would ask FLINT for 10^10 entries and abort).
+
 (The smooth-activation witness of Theorem 3 lives in :mod:`urnn_sym.smooth`.)
 
 >>> rnn = lower_bound_witness(2)
@@ -20,7 +24,10 @@ from .arith import arith
 from .errors import EntryTypeError, InvalidArgumentError
 from .model import RNN
 
-__all__ = ["lower_bound_witness"]
+__all__ = ["MAX_WITNESS_STATES", "lower_bound_witness"]
+
+MAX_WITNESS_STATES = 256
+"""The largest number of states of a witness network (``urnn-sym witness KIND N`` too)."""
 
 
 def lower_bound_witness(n: int) -> RNN:
@@ -29,12 +36,20 @@ def lower_bound_witness(n: int) -> RNN:
     Parameters
     ----------
     n : int
-        Number of states, ``>= 1`` (also the input and output dimension).
+        Number of states, ``1 <= n <= MAX_WITNESS_STATES`` (also the input and
+        output dimension).
 
     Returns
     -------
     RNN
         ``W = 0``, ``F = I_n``, ``b = 0``, ``C = I_n``, ``h0 = 0``; exact rational.
+
+    Raises
+    ------
+    EntryTypeError
+        ``n`` is not an integer.
+    InvalidArgumentError
+        ``n < 1`` or ``n > MAX_WITNESS_STATES``.
 
     Notes
     -----
@@ -50,11 +65,19 @@ def lower_bound_witness(n: int) -> RNN:
     Traceback (most recent call last):
     ...
     urnn_sym.errors.InvalidArgumentError: n: expected a number of states >= 1 but found 0
+    >>> lower_bound_witness(100000)
+    Traceback (most recent call last):
+    ...
+    urnn_sym.errors.InvalidArgumentError: n: expected a number of states <= 256 (MAX_WITNESS_STATES) but found 100000
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise EntryTypeError(f"n: expected an integer number of states but found {type(n).__name__}")
     if n < 1:
         raise InvalidArgumentError(f"n: expected a number of states >= 1 but found {n}")
+    if n > MAX_WITNESS_STATES:
+        raise InvalidArgumentError(
+            f"n: expected a number of states <= {MAX_WITNESS_STATES} (MAX_WITNESS_STATES) but found {n}"
+        )
     ar = arith("exact")
     n = int(n)
     return RNN(ar.zeros(n, n), ar.eye(n), ar.zeros(n, 1), ar.eye(n), ar.zeros(n, 1), "relu", system="exact")

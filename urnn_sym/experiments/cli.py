@@ -16,7 +16,14 @@ from ..errors import InvalidArgumentError
 from .report import report_lines, require_matplotlib, write_outputs
 from .runner import FIGURES, ExperimentConfig, run_experiment
 
-__all__ = ["add_parser", "run"]
+__all__ = ["MAX_EPOCHS", "MAX_JOBS", "MAX_REALIZATIONS", "add_parser", "run"]
+
+MAX_REALIZATIONS = 1000
+"""The largest ``--realizations`` (the data of every realisation is held in memory)."""
+MAX_EPOCHS = 1_000_000
+"""The largest ``--epochs``."""
+MAX_JOBS = 64
+"""The largest ``--jobs`` (at most one worker per hidden-unit size runs anyway)."""
 
 DESCRIPTION = """\
 Reproduce the synthetic experiment of Emami et al. (NeurIPS 2019), poster
@@ -61,9 +68,17 @@ def add_parser(subparsers: Any) -> None:
         "--quick", action="store_true", help="small version: 4 realisations, 400 epochs (under a minute)"
     )
     parser.add_argument(
-        "--realizations", type=int, metavar="R", help="number of true systems (default 30; 4 with --quick)"
+        "--realizations",
+        type=int,
+        metavar="R",
+        help=f"number of true systems, 1..{MAX_REALIZATIONS} (default 30; 4 with --quick)",
     )
-    parser.add_argument("--epochs", type=int, metavar="E", help="Adam steps per model (default 4000; 400 with --quick)")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        metavar="E",
+        help=f"Adam steps per model, 1..{MAX_EPOCHS} (default 4000; 400 with --quick)",
+    )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="base seed (default 0)")
     parser.add_argument("--out", default=".", metavar="DIR", help="output directory, created if missing (default .)")
     parser.add_argument(
@@ -71,7 +86,7 @@ def add_parser(subparsers: Any) -> None:
         type=int,
         default=min(2, os.cpu_count() or 1),
         metavar="J",
-        help="worker processes (default: 2, or 1 on a one-core machine)",
+        help=f"worker processes, 1..{MAX_JOBS} (default: 2, or 1 on a one-core machine)",
     )
     parser.add_argument("--no-progress", action="store_true", help="do not draw the progress bar")
 
@@ -91,6 +106,13 @@ def run(args: argparse.Namespace) -> int:
         which the main command turns into exit code 2).
     """
     changes = {k: getattr(args, k) for k in ("realizations", "epochs") if getattr(args, k) is not None}
+    for name, value, high in (
+        ("--realizations", changes.get("realizations"), MAX_REALIZATIONS),
+        ("--epochs", changes.get("epochs"), MAX_EPOCHS),
+        ("--jobs", args.jobs, MAX_JOBS),
+    ):
+        if value is not None and value > high:
+            raise InvalidArgumentError(f"{name}: expected an integer <= {high} but found {value}")
     changes["seed"] = args.seed
     config = ExperimentConfig.quick(args.figure, **changes) if args.quick else ExperimentConfig(args.figure, **changes)
     if args.jobs < 1:
