@@ -6,12 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install prove test test-fast docs figures bench lint clean
+.PHONY: install prove test test-fast soundness docs figures bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,experiments]'
+	$(BIN)/python -m pip install --quiet -e '.[test,experiments,solvers]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,6 +24,9 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+
+soundness: $(STAMP)
+	URNN_SYM_SOUNDNESS_EXAMPLES=$${URNN_SYM_SOUNDNESS_EXAMPLES:-200} $(BIN)/python -m pytest -n 2 -q tests/test_soundness.py
 
 docs: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[docs]'

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import flint
 import numpy as np
 import pytest
+import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from urnn_sym import RNN
+from urnn_sym import RNN, simulate
+from urnn_sym.arith import exact_sign
 from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.norms import is_contractive
-from urnn_sym.strategies import contractions, input_sequences, orthogonal_matrices, rnns
+from urnn_sym.strategies import (
+    RNNPair,
+    contractions,
+    equivalent_pairs,
+    input_sequences,
+    late_firing_pairs,
+    orthogonal_matrices,
+    perturbed_pairs,
+    rnns,
+    theorem1_pairs,
+)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -89,3 +102,118 @@ def test_input_sequences_rejects_bad_options(kwargs, message) -> None:
 
     with pytest.raises(InvalidArgumentError, match=message):
         draw()
+
+
+# ------------------------------------------------------------------------------
+# pairs of RNNs (the soundness campaign's generators, tests/test_soundness.py)
+# ------------------------------------------------------------------------------
+
+
+def _corner_inputs(d: int, M, length: int) -> list[list[list[Fraction]]]:
+    M = Fraction(M)
+    return [[[M] * d] * length, [[-M] * d] * length, [[M if k % 2 else -M] * d for k in range(length)]]
+
+
+def _first_difference(a: RNN, b: RNN, xs) -> int | None:
+    ya, yb = simulate(a.to_exact(), xs), simulate(b.to_exact(), xs)
+    for k in range(len(xs)):
+        if (ya[k] != yb[k]).any():
+            return k
+    return None
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["exact", "float64"]).flatmap(lambda s: equivalent_pairs(system=s)))
+def test_equivalent_pairs_agree_exactly(pair: RNNPair) -> None:
+    assert pair.bound == math.inf and pair.horizon is None and pair.differs_above is None
+    assert pair.a.system == pair.b.system and (pair.a.d, pair.a.p) == (pair.b.d, pair.b.p)
+    assert pair.b.n >= pair.a.n and (pair.b.n > pair.a.n) == ("dead state" in pair.how)
+    for xs in _corner_inputs(pair.a.d, 7, 6):
+        assert _first_difference(pair.a, pair.b, xs) is None, pair.how
+
+
+@settings(max_examples=10, deadline=None)
+@given(equivalent_pairs(n=3, transforms=["permutation"]))
+def test_equivalent_pairs_permutation_only_keeps_the_entries(pair: RNNPair) -> None:
+    assert pair.how.startswith("b = a after states permuted by")
+    assert sorted(pair.a.b.entries()) == sorted(pair.b.b.entries())
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.one_of(
+        theorem1_pairs(system="rational"),
+        theorem1_pairs(system="float64"),
+        theorem1_pairs(system="rational", horizon=st.integers(1, 3)),
+    )
+)
+def test_theorem1_pairs_agree_within_their_bound(pair: RNNPair) -> None:
+    assert isinstance(pair.bound, Fraction) and pair.differs_above is None
+    assert pair.b.n >= pair.a.n
+    if "(rational)" in pair.how:
+        assert pair.b.is_rational
+    length = pair.horizon if pair.horizon is not None else 8
+    for xs in _corner_inputs(pair.a.d, pair.bound, length):
+        assert _first_difference(pair.a, pair.b, xs) is None, pair.how
+
+
+@pytest.mark.slow
+@settings(max_examples=2, deadline=None)
+@given(theorem1_pairs(system="algebraic", n=2, d=1, p=1))
+def test_theorem1_pairs_algebraic(pair: RNNPair) -> None:
+    assert pair.a.n == 2 and pair.b.system == "exact"
+    for xs in _corner_inputs(1, pair.bound, 2):
+        ya, yb = simulate(pair.a, xs), simulate(pair.b, xs)
+        assert all(
+            exact_sign(sympy.sympify(u) - sympy.sympify(v)) == 0 for u, v in zip(ya.ravel(), yb.ravel(), strict=True)
+        )
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_perturbed_pairs_change_exactly_one_entry(data: st.DataObject) -> None:
+    source = data.draw(equivalent_pairs(system=data.draw(st.sampled_from(["exact", "float64"]))))
+    pair = data.draw(perturbed_pairs(st.just(source)))
+    assert pair.a is source.a and pair.bound is None and pair.differs_above is None
+    assert pair.how.startswith(source.how + "; then b.")
+    old, new = source.b.to_exact().matrices(), pair.b.to_exact().matrices()
+    changed = sum(int(u != v) for k in old for u, v in zip(old[k], new[k], strict=True))
+    assert changed == 1
+
+
+@settings(max_examples=20, deadline=None)
+@given(late_firing_pairs(mode="accumulator"))
+def test_late_firing_accumulator_fires_exactly_above_its_bound(pair: RNNPair) -> None:
+    M = pair.differs_above
+    assert M is not None and pair.bound == M and M > 0 and pair.horizon is None
+    e0 = [[M] + [0] * (pair.a.d - 1)]
+    assert _first_difference(pair.a, pair.b, e0 * 60) is None  # at M itself the unit never fires
+    assert _first_difference(pair.a, pair.b, [[2 * M] + [0] * (pair.a.d - 1)] * 60) is not None
+    for xs in _corner_inputs(pair.a.d, M, 12):
+        assert _first_difference(pair.a, pair.b, xs) is None
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(["exact", "float64"]).flatmap(lambda s: late_firing_pairs(mode="clock", system=s)))
+def test_late_firing_clock_fires_at_its_horizon(pair: RNNPair) -> None:
+    assert pair.bound == math.inf and pair.differs_above == 0 and 1 <= pair.horizon <= 8
+    for xs in _corner_inputs(pair.a.d, 3, pair.horizon + 2):
+        assert _first_difference(pair.a, pair.b, xs) == pair.horizon
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
+def test_bad_pair_strategy_arguments() -> None:
+    with pytest.raises(InvalidArgumentError, match="transforms: expected names"):
+        equivalent_pairs(transforms=["rotation"]).example()
+    with pytest.raises(InvalidArgumentError, match="system: expected 'float64' or 'exact'"):
+        equivalent_pairs(system="symbolic").example()
+    with pytest.raises(InvalidArgumentError, match="activation: expected 'relu' or 'identity'"):
+        equivalent_pairs(activation="tanh").example()
+    with pytest.raises(InvalidArgumentError, match="system: expected 'rational', 'algebraic' or 'float64'"):
+        theorem1_pairs(system="exact").example()
+    with pytest.raises(InvalidArgumentError, match="horizon: only for system='rational'"):
+        theorem1_pairs(system="float64", horizon=2).example()
+    with pytest.raises(InvalidArgumentError, match="fields: expected some of"):
+        perturbed_pairs(fields=["Q"]).example()
+    with pytest.raises(InvalidArgumentError, match="mode: expected 'accumulator' or 'clock'"):
+        late_firing_pairs(mode="timer").example()

@@ -9,7 +9,13 @@ Every strategy draws values whose defining property holds exactly:
   rational ``(I - K)(I + K)^-1`` for a rational skew-symmetric K (Cayley);
 * :func:`rnns` -- RNNs of any number system and activation;
 * :func:`input_sequences` -- inputs with ``||x(k)|| <= bound`` in the 2- or
-  inf-norm (exact: a rational bound holds exactly).
+  inf-norm (exact: a rational bound holds exactly);
+* :func:`equivalent_pairs`, :func:`theorem1_pairs`, :func:`perturbed_pairs` and
+  :func:`late_firing_pairs` -- pairs of RNNs (:class:`RNNPair`) that say what
+  is known about them by construction: equivalent on every input, equivalent
+  up to an input bound (Theorem 1), or differing above a known bound (units
+  that stay off for a while and then fire), for differential tests of
+  equivalence checkers.
 
 Examples
 --------
@@ -34,18 +40,24 @@ import sympy
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from ._strategy_pairs import RNNPair, equivalent_pairs, late_firing_pairs, perturbed_pairs, theorem1_pairs
 from ._validation import ACTIVATIONS, check_norm
 from .arith import arith
 from .errors import InvalidArgumentError
 from .model import RNN
 
 __all__ = [
+    "RNNPair",
     "contractions",
+    "equivalent_pairs",
     "exact_rationals",
     "input_sequences",
+    "late_firing_pairs",
     "orthogonal_matrices",
+    "perturbed_pairs",
     "rational_defect_rnns",
     "rnns",
+    "theorem1_pairs",
 ]
 
 
