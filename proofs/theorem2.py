@@ -22,8 +22,6 @@ its assumptions alone were shown satisfiable by a model re-checked exactly.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import random
 from collections import Counter
 from fractions import Fraction
@@ -35,10 +33,12 @@ import sympy
 from urnn_sym import RNN
 from urnn_sym.adversarial import shared_state_candidate, trained_candidate, truncated_construction, witness_construction
 from urnn_sym.distinguish import constructive_input
+from urnn_sym.equivalence import construct_urnn
 from urnn_sym.linearize import dimension_count, linearize
 from urnn_sym.norms import is_contractive, is_orthogonal
-from urnn_sym.proofkit import CheckFailed, Evidence, Script, checked, nonvacuity, proved, unknown, vacuous
+from urnn_sym.proofkit import CheckFailed, Script, checked, nonvacuity, proved, unknown, vacuous
 from urnn_sym.refutation import Refutation, recheck
+from urnn_sym.smt import prove_equivalence
 from urnn_sym.witnesses import lower_bound_witness
 
 script = Script("theorem2", "math.md section 3: every URNN equivalent to the witness has at least 2n states")
@@ -221,90 +221,26 @@ def one_state_formal() -> object:
     )
 
 
-def _find(module: str, names: tuple[str, ...]) -> Any:
-    if importlib.util.find_spec(module) is None:
-        return None
-    mod = importlib.import_module(module)
-    return next((getattr(mod, name) for name in names if hasattr(mod, name)), None)
-
-
-def _inductive_proof(urnn: RNN, n: int) -> tuple[Any, str]:
-    """z3: the invariant ``0 <= h_top <= M, h_bottom = 0`` is initial and inductive, and gives ``y = relu(x)``.
-
-    One step from any state satisfying it, with any input in the box, keeps it
-    and outputs relu(x(k)) -- the witness's output -- so the outputs agree on
-    every horizon.  Returns z3's answer to the negation in the query's own
-    context (unsat = proved, but only once the assumptions -- the invariant and
-    the input box -- are shown non-vacuous) and the non-vacuity text, or the
-    reason it could not be trusted.
-    """
-    import z3
-
-    m = urnn.n
-    P = {k: [[Fraction(v) for v in row] for row in urnn.matrices()[k].tolist()] for k in ("W", "F", "b", "C", "h0")}
-    if any(P["h0"][i][0] != 0 for i in range(m)):
-        return "h0 != 0", "the initial state is not in the invariant"
-    ctx = z3.Context()  # this query's own names
-    h = [z3.Real(f"h_{i}", ctx) for i in range(m)]
-    x = [z3.Real(f"x_{i}", ctx) for i in range(n)]
-    zero, Mz = z3.RealVal(0, ctx), z3.RealVal(M, ctx)
-
-    def q(v: Fraction) -> Any:
-        return z3.RealVal(v, ctx)
-
-    def inv(state: list[Any]) -> Any:
-        return z3.And(*[z3.And(state[i] >= 0, state[i] <= Mz) for i in range(n)], *[state[i] == 0 for i in range(n, m)])
-
-    z = [
-        z3.Sum([q(P["W"][i][j]) * h[j] for j in range(m)] + [q(P["F"][i][j]) * x[j] for j in range(n)])
-        + q(P["b"][i][0])
-        for i in range(m)
-    ]
-    nxt = [z3.If(e > 0, e, zero) for e in z]
-    outputs = [z3.Sum([q(P["C"][i][j]) * nxt[j] for j in range(m)]) == z3.If(x[i] > 0, x[i], zero) for i in range(n)]
-    assumptions = [inv(h), *[z3.And(x[i] >= -Mz, x[i] <= Mz) for i in range(n)]]
-    solver = z3.Solver(ctx=ctx)
-    solver.set("timeout", 60_000)
-    solver.add(*assumptions, z3.Not(z3.And(inv(nxt), *outputs)))
-    answer = solver.check()
-    if answer != z3.unsat:
-        return answer, solver.reason_unknown() if answer == z3.unknown else "the invariant is not inductive"
-    nv = nonvacuity(assumptions, free=[*h, *x], ctx=ctx)
-    return (answer, nv.detail) if nv else (vacuous(nv), nv.detail)
-
-
 @script.check("tightness: a 2n-state URNN is equivalent to the witness on every horizon")
 def tightness() -> object:
-    import z3
-
-    construct = _find("urnn_sym.equivalence", ("construct_urnn",))
-    source = "Theorem 1's construct_urnn" if construct is not None else "the explicit construction U = [[0, I], [I, 0]]"
-    done, nonvacuous = [], []
+    done, how = [], ""
     for n in (1, 2, 3, 4):
         witness = lower_bound_witness(n)
-        if construct is not None:
-            built = construct(witness, M, norm="inf")
-            urnn = getattr(built, "urnn", built)
-        else:
-            urnn = witness_construction(n, input_bound=M)
+        urnn = construct_urnn(witness, M, norm="inf").urnn
         if urnn.n != 2 * n or not is_orthogonal(urnn.W):
-            raise CheckFailed(f"n = {n}: {source} gave {urnn.n} states (orthogonal: {bool(is_orthogonal(urnn.W))})")
-        answer, why = _inductive_proof(urnn, n)
-        if isinstance(answer, Evidence):  # the assumptions were not shown non-vacuous
-            return answer
-        if answer == z3.sat:
-            raise CheckFailed(f"n = {n}: the invariant is not inductive for {source}")
-        if answer != z3.unsat:
-            return unknown(f"n = {n}: z3 returned {answer} on the inductive step ({why})")
+            raise CheckFailed(
+                f"n = {n}: construct_urnn gave {urnn.n} states (orthogonal: {bool(is_orthogonal(urnn.W))})"
+            )
+        verdict = prove_equivalence(witness, urnn, input_bound=M, norm="inf")
+        if verdict.status != "proved":
+            return unknown(f"n = {n}: {verdict.summary()}")
         done.append(n)
-        nonvacuous.append(why)
+        how = f"{verdict.method}; {verdict.data['recheck']['method']}: passed"
     return checked(
         len(done),
-        f"for n = {done}, a z3 inductive invariant (0 <= h_top <= M, h_bottom = 0, initial and preserved, "
-        f"y = relu(x)) for {source}, M = {M}, inf-norm inputs: each 2n-state URNN is equivalent to the witness "
-        "on all horizons, so Theorem 2's bound is tight for these n.  Each query in its own z3 context; "
-        f"non-vacuity shown: invariant and input box alone have a z3 model re-checked exactly ({nonvacuous[0]})"
-        + ("" if construct is not None else " (urnn_sym.equivalence.construct_urnn not available yet)"),
+        f"for n = {done}, Theorem 1's construct_urnn gives a 2n-state URNN that prove_equivalence shows "
+        f"equivalent to the witness on all horizons (M = {M}, inf-norm inputs), so Theorem 2's bound is tight "
+        f"for these n: {how}",
     )
 
 

@@ -269,3 +269,25 @@ def test_refutation_with_algebraic_outputs_round_trips() -> None:
     doc = v.to_json()
     doc["y_b"][v.time_step][0] = doc["y_a"][v.time_step][0]  # a forged record: the outputs "agree"
     assert not recheck_verdict(Verdict.from_json(doc))
+
+
+@pytest.mark.parametrize(
+    "key, value", [("H", "abc"), ("H", None), ("norm_W_upper", [1]), ("perm", "0"), ("perm", ["x"]), ("H", "1/0")]
+)
+def test_a_malformed_certificate_does_not_hold(key, value) -> None:
+    doc = prove_equivalence(A1, U1, input_bound=Q(1, 2)).to_json()
+    doc["invariant"][key] = value
+    check = recheck_document(doc)
+    assert not check and check.detail.startswith("does not hold")
+
+
+@pytest.mark.skipif(not HAVE_CVC5, reason="the solvers extra (cvc5) is not installed")
+@pytest.mark.timeout(120)
+def test_cvc5_reads_the_rechecker_encoding_of_one_state() -> None:
+    # n = 1: sums of one square; cvc5 rejects a one-argument (+ t), so the encoder must not write one
+    doc = prove_equivalence(A1, U1, input_bound=Q(1, 2)).to_json()
+    doc["input_bound"] = "40"
+    check = recheck_document(doc, solver="cvc5", timeout=60)
+    assert (
+        not check and check.detail.startswith("does not hold") and "cvc5 finds the negation satisfiable" in check.detail
+    )

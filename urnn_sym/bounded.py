@@ -277,13 +277,16 @@ def _whole_claim(
         [*nums.side, *assumptions], free=free, roots=nums.roots, defined=defined, ctx=nums.ctx, check=budget.check
     )
     data["nonvacuity"] = nv.to_json()
+    detail = "assumptions non-vacuous: " + nv.detail if nv else f"vacuous assumptions? {nv.detail}"
+    return _outputs_equal(
+        "proved" if nv else "unknown", "z3 queries (unsat) on the negation, one per step", detail, data
+    )
+
+
+def _outputs_equal(status: str, method: str, detail: str, data: dict[str, Any]) -> Obligation:
+    """The obligation of a bounded proof: the outputs agree at every step before the horizon."""
     return Obligation(
-        "outputs-equal",
-        "y_a(k) == y_b(k) for every k < T and every input in X_M",
-        "proved" if nv else "unknown",
-        "z3 queries (unsat) on the negation, one per step",
-        "assumptions non-vacuous: " + nv.detail if nv else f"vacuous assumptions? {nv.detail}",
-        data,
+        "outputs-equal", "y_a(k) == y_b(k) for every k < T and every input in X_M", status, method, detail, data
     )
 
 
@@ -334,14 +337,7 @@ def _naive(a: RNN, b: RNN, na: _Net, nb: _Net, M: Fraction, norm: str, horizon: 
         return "refuted", method, ref.reason, ref, [], {}
     if status == "unknown":
         return "unknown", method, f"z3 gave up or the unsat is not trusted: {detail}", None, [], {}
-    whole = Obligation(
-        "outputs-equal",
-        "y_a(k) == y_b(k) for every k < T and every input in X_M",
-        "proved",
-        "z3 query (unsat) on the negation",
-        detail,
-        qdata,
-    )
+    whole = _outputs_equal("proved", "z3 query (unsat) on the negation", detail, qdata)
     return "proved", method + " (unsat)", "", None, [whole], {}
 
 

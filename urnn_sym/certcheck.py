@@ -75,6 +75,7 @@ from .evidence import Check
 
 __all__ = ["SOLVERS", "SoundnessError", "confirm", "decide_smtlib", "recheck_delayed", "recheck_document"]
 
+# ------------------------------------------------------------------------------
 # the re-check
 # ------------------------------------------------------------------------------
 
@@ -111,8 +112,24 @@ class _Failed(Exception):
     """The certificate does not hold."""
 
 
+def _rational(value: Any, what: str) -> Fraction:
+    """A rational number of the certificate; anything else means the certificate does not hold."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise TypeError(type(value).__name__)
+        return Fraction(value)
+    except (TypeError, ValueError, ZeroDivisionError) as exc:
+        raise _Failed(f"the certificate's {what} is not a rational number ({str(value)[:60]!r}: {exc})") from exc
+
+
+def _rationals(values: Any, what: str) -> list[Fraction]:
+    if not isinstance(values, list):
+        raise _Failed(f"the certificate's {what} is not a list")
+    return [_rational(v, f"{what}[{i}]") for i, v in enumerate(values)]
+
+
 def _structure(A: _Rows, B: _Rows, cert: dict[str, Any], rc: _Recheck) -> tuple[list[int], list[int]]:
-    perm = [int(i) for i in cert.get("perm", [])]
+    perm = [int(i) for i in _rationals(cert.get("perm"), "perm") if i.denominator == 1]
     rc.need(len(perm) == A.n and len(set(perm)) == A.n and all(0 <= j < B.n for j in perm), f"permutation {perm}")
     extra = [j for j in range(B.n) if j not in perm]
     same = (
@@ -140,7 +157,7 @@ def _state_smt(A: _Rows, M: Fraction, norm: str) -> tuple[_Smt, list[str], list[
 
 def _ball_smt(A: _Rows, M: Fraction, norm: str, H: Fraction) -> tuple[_Smt, list[str], list[str]]:
     smt, h, x = _state_smt(A, M, norm)
-    smt.claim(f"(<= (+ {' '.join(f'(* {v} {v})' for v in h)}) {smt.num(H * H)})")
+    smt.claim(f"(<= {smt.squares(h)} {smt.num(H * H)})")
     return smt, h, x
 
 
@@ -165,7 +182,7 @@ def _ball_invariant(
     A: _Rows, B: _Rows, perm: list[int], extra: list[int], cert: dict[str, Any], M: Fraction, norm: str, rc: _Recheck
 ) -> None:
     H, w, f, beta, eta, M2 = (
-        Fraction(str(cert[k]))
+        _rational(cert.get(k), k)
         for k in ("H", "norm_W_upper", "norm_F_upper", "norm_b_upper", "norm_h0_upper", "input_2norm_upper")
     )
     rc.need(eta >= 0 and _le(_sq(A.h0), eta * eta), f"||h0||_2 <= {eta}")
@@ -185,7 +202,7 @@ def _ball_invariant(
     else:
         smt, h, x = _ball_smt(A, M, norm, H)
         r = _relu_next(smt, A, h, x)
-        smt.claim(f"(> (+ {' '.join(f'(* {v} {v})' for v in r)}) {smt.num(H * H)})")
+        smt.claim(f"(> {smt.squares(r)} {smt.num(H * H)})")
         rc.unsat(smt, "invariance of the ball")
     rows = _extra_rows(B, perm, extra)
     exact_ok = all(_sign(_add(_add(c, _input_max(g, M, norm)), _mul(H, _root(_sq(y))))) <= 0 for y, g, c in rows)
@@ -200,6 +217,12 @@ def _ball_invariant(
 def _interval(
     row: Sequence[Num], g: Sequence[Num], c: Num, lower: list[Fraction], upper: list[Fraction], M: Fraction, norm: str
 ) -> tuple[Num, Num]:
+    """The exact range of ``row . h + g . x + c`` over a rational box and the input set.
+
+    Exact (algebraic endpoints included), so a tight ``<= 0`` is decided; the
+    finite-horizon route uses :func:`_image` instead, whose rational
+    enclosures keep iterated boxes small.
+    """
     lo: list[Num] = []
     hi: list[Num] = []
     for w, l_, u_ in zip(row, lower, upper, strict=True):
@@ -214,8 +237,7 @@ def _interval(
 def _box_invariant(
     A: _Rows, B: _Rows, perm: list[int], extra: list[int], cert: dict[str, Any], M: Fraction, norm: str, rc: _Recheck
 ) -> None:
-    lower = [Fraction(str(v)) for v in cert["lower"]]
-    upper = [Fraction(str(v)) for v in cert["upper"]]
+    lower, upper = _rationals(cert.get("lower"), "lower"), _rationals(cert.get("upper"), "upper")
     rc.need(len(lower) == len(upper) == A.n, f"a box of {A.n} intervals")
     rc.need(
         all(_le(lo, h) and _le(h, up) for h, lo, up in zip(A.h0, lower, upper, strict=True)), "init: h0 lies in the box"
@@ -466,12 +488,13 @@ def recheck_document(
                 rc.lines.append(f"so the outputs agree at every step, a fortiori for k < {v.horizon}")
         else:
             T = v.horizon
-            rc.need(isinstance(T, int) and T >= 1, f"horizon T = {T} >= 1")
+            if not isinstance(T, int) or T < 1:
+                raise _Failed(f"the horizon T = {T!r} is not an integer >= 1")
             shape = (doc.get("data") or {}).get("shape")
-            if isinstance(shape, dict) and _shape_holds(A, B, shape, M, norm, int(T or 1), rc):
+            if isinstance(shape, dict) and _shape_holds(A, B, shape, M, norm, T, rc):
                 rc.lines.append(f"extra states 0 for k < {T} by exact interval images, so the outputs agree")
             else:
-                rc.unsat(_bounded_smt(A, B, M, norm, int(T or 1)), f"outputs equal for k < {T}")
+                rc.unsat(_bounded_smt(A, B, M, norm, T), f"outputs equal for k < {T}")
         if solver == "cvc5":
             rc.lines += _stored(doc, rc)
     except _Failed as exc:

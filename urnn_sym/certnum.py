@@ -276,13 +276,22 @@ class _Smt:
             self._roots[key] = name
         return self._roots[key]
 
+    @staticmethod
+    def sum(terms: Sequence[str]) -> str:
+        """``(+ t1 t2 ...)``; one term alone is itself (SMT-LIB2 readers such as cvc5 reject ``(+ t)``)."""
+        return terms[0] if len(terms) == 1 else f"(+ {' '.join(terms)})"
+
+    def squares(self, names: Sequence[str]) -> str:
+        """The sum of squares of the named values."""
+        return self.sum([f"(* {v} {v})" for v in names])
+
     def inputs(self, names: Sequence[str], M: Fraction, norm: str) -> list[str]:
         """Declare one input vector x with ``||x||_norm <= M``."""
         xs = [self.declare(name) for name in names]
         for v in xs:
             self.claim(f"(<= {self.num(-M)} {v} {self.num(M)})")
         if norm == "2" and len(xs) > 1:
-            self.claim(f"(<= (+ {' '.join(f'(* {v} {v})' for v in xs)}) {self.num(M * M)})")
+            self.claim(f"(<= {self.squares(xs)} {self.num(M * M)})")
         return xs
 
     def equal_steps(self, steps: Sequence[Sequence[tuple[str, str]]]) -> None:
@@ -295,7 +304,7 @@ class _Smt:
 
     def linear(self, coefs: Sequence[Num], names: Sequence[str], const: Num) -> str:
         terms = [f"(* {self.num(c)} {v})" for c, v in zip(coefs, names, strict=True) if _sign(c) != 0]
-        return f"(+ {' '.join([*terms, self.num(const)])})"
+        return self.sum([*terms, self.num(const)])
 
     def text(self) -> str:
         body = "\n".join(self.lines)

@@ -116,4 +116,5 @@ def recheck_verdict(
     if verdict.status == "unknown":
         return Check(False, "nothing to recheck", f"the verdict is unknown: {verdict.reason}")
     _check_pair(a, b, verdict.input_bound, verdict.norm)
-    return recheck_document(dataclasses.replace(verdict, a=a, b=b).to_json(), solver=solver, timeout=timeout)
+    doc = dataclasses.replace(verdict, a=None, b=None).to_json()  # the networks are passed, not parsed again
+    return recheck_document(doc, solver=solver, timeout=timeout, networks=(a, b))

@@ -39,6 +39,7 @@ import z3
 
 from .arith import exact_sign
 from .evidence import Check
+from .unrolling import _solver
 
 __all__ = ["evaluate", "show_nonvacuous"]
 
@@ -196,8 +197,7 @@ def show_nonvacuous(
         otherwise the reason (unsatisfiable: vacuous; undecided; the model did
         not re-check).
     """
-    s = z3.Solver(ctx=ctx)
-    s.set("random_seed", 0)
+    s = _solver(ctx)
     s.add(*assumptions)
     if check is None:
         r = s.check()
