@@ -124,9 +124,13 @@ def _float_defects(W: np.ndarray) -> Defects:
         raise NotContractiveError(
             f"W: the unitary completion needs ||W||_2 <= 1 but the float64 SVD gives sigma_max = {float(s[0])!r}"
         )
-    c = np.sqrt(np.clip(1.0 - np.minimum(s, 1.0) ** 2, 0.0, None))
-    Q = Qt.T
-    return Defects((Q * c) @ Qt, (P * c) @ P.T, "float64: one SVD W = P S Q^T, D_W = Q sqrt(I - S^2) Q^T")
+    c = np.sqrt(1.0 - np.minimum(s, 1.0) ** 2)
+    # D = (Q c^(1/2)) (Q c^(1/2))^T: numpy computes R @ R.T as a symmetric rank-k update (half a product),
+    # and the result is exactly symmetric
+    r = np.sqrt(c)
+    R = Qt.T * r
+    R_star = P * r
+    return Defects(R @ R.T, R_star @ R_star.T, "float64: one SVD W = P S Q^T, D_W = Q sqrt(I - S^2) Q^T")
 
 
 _MINPOLY_MAX_N = 24

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from fractions import Fraction
+from itertools import chain
 from typing import Any
 
 import flint
@@ -31,6 +32,110 @@ __all__ = [
 ]
 
 SYSTEMS = ("float64", "exact", "symbolic")
+
+# --------------------------------------------------------------------------
+# float64 fast path: numeric arrays and lists of Python floats, in one vectorised pass
+# --------------------------------------------------------------------------
+
+_FAST_SCALARS = frozenset({float, int, np.float64, np.int64})
+"""Entry types of lists converted by one ``numpy.array`` call (exact types: ``bool`` is not ``int`` here)."""
+
+_FLOAT_SCALARS = frozenset({float, np.float64})
+
+
+def _frozen(arr: np.ndarray) -> bool:
+    """Whether ``arr`` and every array it views are read-only, down to one that owns its memory."""
+    a: Any = arr
+    while isinstance(a, np.ndarray):
+        if a.flags.writeable:
+            return False
+        a = a.base
+    return a is None
+
+
+def _check_finite(name: str, arr: np.ndarray) -> None:
+    """Raise :class:`NonFiniteError` at the first NaN or infinite entry of a 1-D or 2-D array, in row-major order.
+
+    The entry is named as :func:`_kind_of_rows` names it: ``W[i, j]`` in a
+    matrix, ``b[0, j]`` for the j-th entry of a vector.
+    """
+    finite = np.isfinite(arr)
+    if finite.all():
+        return
+    first = tuple(int(k) for k in np.argwhere(~finite)[0])  # argwhere lists indices in row-major order
+    i, j = (0, first[0]) if arr.ndim == 1 else first
+    raise NonFiniteError(f"{name}[{i}, {j}]: expected finite entries but found {float(arr[first])}")
+
+
+def _fast_array(name: str, value: np.ndarray, ndim: int, system: str | None) -> np.ndarray | None:
+    """A numeric array as a read-only float64 array (``ndim`` 1 or 2), or None when the general path decides.
+
+    Float arrays (float16/32/64) are float64 unless ``system`` says otherwise;
+    integer arrays only when ``system="float64"`` (else they are exact).  Bool,
+    complex, longdouble, object and string arrays, and arrays of another shape,
+    take the general path (which gives the errors).  A C-contiguous float64
+    array that is read-only and views only read-only arrays is returned as is.
+    """
+    kind = value.dtype.kind
+    if not (kind in "iu" or (kind == "f" and value.dtype.itemsize <= 8)):
+        return None
+    if system != "float64" and not (system is None and kind == "f" and value.size):
+        return None  # integer (or empty) arrays are exact unless float64 is asked for
+    if ndim == 1 and value.ndim == 2 and value.shape[1] == 1:
+        value = value[:, 0]
+    if value.ndim != ndim:
+        return None
+    if not (value.dtype == np.float64 and value.flags.c_contiguous and _frozen(value)):
+        value = np.array(value, dtype=np.float64, order="C")
+        value.setflags(write=False)
+    if kind == "f":
+        _check_finite(name, value)
+    return value
+
+
+def _fast_list(name: str, value: list[Any] | tuple[Any, ...], ndim: int, system: str | None) -> np.ndarray | None:
+    """A list of rows (``ndim`` 2), or a flat list or column (``ndim`` 1), of Python floats and ints as float64.
+
+    None unless every entry is a ``float``, ``int``, ``numpy.float64`` or
+    ``numpy.int64`` (exact types), the rows have equal lengths, and the system
+    is float64 (given, or inferred: some entry is a float).  Also None when an
+    int is too large for float64 (the general path reports it).
+    """
+    if system not in (None, "float64") or not value:
+        return None
+    flat: Any = value
+    if ndim == 2 or type(value[0]) in (list, tuple):
+        if any(type(r) not in (list, tuple) for r in value):
+            return None
+        width = len(value[0])
+        if any(len(r) != width for r in value):
+            return None
+        if ndim == 1:
+            if width != 1:
+                return None
+            value = [r[0] for r in value]
+            flat = value
+        else:
+            flat = chain.from_iterable(value)
+    types = set(map(type, flat))
+    if not types <= _FAST_SCALARS or (system is None and not types & _FLOAT_SCALARS):
+        return None
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except OverflowError:
+        return None
+    arr.setflags(write=False)
+    _check_finite(name, arr)
+    return arr
+
+
+def _fast_float(name: str, value: Any, ndim: int, system: str | None) -> np.ndarray | None:
+    """``value`` as a read-only float64 array validated in one vectorised pass, or None for the general path."""
+    if type(value) is np.ndarray:
+        return _fast_array(name, value, ndim, system)
+    if type(value) in (list, tuple):
+        return _fast_list(name, value, ndim, system)
+    return None
 
 
 def _rows(name: str, value: Any, ndim: int) -> tuple[list[list[Any]], tuple[int, ...]]:
@@ -167,7 +272,20 @@ def infer_system(**values: Any) -> str:
     >>> infer_system(W=[[0.5]], b=[1]), infer_system(W=[[1]], b=["1/2"]), infer_system(W=[[1]])
     ('float64', 'exact', 'exact')
     """
+    return _infer_fields(values)[0]
+
+
+def _infer_fields(values: dict[str, Any]) -> tuple[str, dict[str, np.ndarray]]:
+    """:func:`infer_system`, and the float lists it has converted on the way (read-only float64 arrays).
+
+    A list of Python floats (and ints) is checked in one vectorised pass; its
+    array, of the shape the list has (a column list stays ``n x 1``), is
+    returned so that the caller need not convert it again when the system is
+    float64.  The errors, and their order over the values, are those of the
+    entry-by-entry check.
+    """
     kinds: set[str] = set()
+    converted: dict[str, np.ndarray] = {}
     for name, value in values.items():
         if value is None:
             continue
@@ -177,9 +295,15 @@ def infer_system(**values: Any) -> str:
         if isinstance(value, flint.fmpq_mat):
             kinds.add("exact")
             continue
-        rows, _ = _rows(name, value, 2 if not _looks_like_vector(value) else 1)
+        ndim = 2 if not _looks_like_vector(value) else 1
+        fast = _fast_list(name, value, ndim, None) if type(value) in (list, tuple) else None
+        if fast is not None:
+            converted[name] = fast
+            kinds.add("float")
+            continue
+        rows, _ = _rows(name, value, ndim)
         kinds |= _kind_of_rows(name, rows)
-    return _system_from_kinds(kinds)
+    return _system_from_kinds(kinds), converted
 
 
 def _looks_like_vector(value: Any) -> bool:
@@ -236,7 +360,27 @@ def to_matrix(name: str, value: Any, *, system: str | None = None) -> Any:
     -----
     With ``system="float64"`` string entries are parsed exactly by
     :func:`parse_number`, then rounded once to the nearest double.
+
+    float64 results from numeric arrays (float16/32/64, integers) and from
+    lists of Python floats and ints are converted and checked in one
+    vectorised pass, with the same errors as the entry-by-entry path.  A
+    C-contiguous float64 array that is read-only, and views only read-only
+    arrays, is returned as is; other arrays are copied, so that later writes
+    to the argument do not change the result.
+
+    Examples
+    --------
+    >>> W = to_matrix("W", [[0.5, 0.25], [0.0, 1.0]])
+    >>> W.dtype, W.flags.writeable, to_matrix("W", W) is W
+    (dtype('float64'), False, True)
+    >>> to_matrix("W", np.array([[0.5, np.inf]]))
+    Traceback (most recent call last):
+    ...
+    urnn_sym.errors.NonFiniteError: W[0, 1]: expected finite entries but found inf
     """
+    fast = _fast_float(name, value, 2, system)
+    if fast is not None:
+        return fast
     rows, shape = _rows(name, value, 2)
     kinds = _kind_of_rows(name, rows)
     inferred = _system_from_kinds(kinds)
@@ -274,7 +418,15 @@ def to_vector(name: str, value: Any, *, system: str | None = None) -> Any:
         If ``value`` is neither flat nor a single column.
     EntryTypeError, NonFiniteError, ParseError, InvalidArgumentError
         As :func:`to_matrix`.
+
+    Notes
+    -----
+    float64 vectors take the vectorised path of :func:`to_matrix` (no copy of
+    a read-only float64 array).
     """
+    fast = _fast_float(name, value, 1, system)
+    if fast is not None:
+        return fast
     rows, shape = _rows(name, value, 1)
     kinds = _kind_of_rows(name, rows)
     if system is None:
@@ -334,6 +486,8 @@ def entries(value: Any) -> list[Any]:
         expressions for sympy matrices.
     """
     if isinstance(value, np.ndarray):
+        if type(value) is np.ndarray and value.dtype == np.float64:
+            return value.ravel().tolist()  # the same Python floats, without a Python-level loop
         return [float(v) for v in value.ravel()]
     if isinstance(value, flint.fmpq_mat):
         return list(value.entries())

@@ -39,10 +39,18 @@ from .arith import (
     to_vector,
 )
 from .errors import EntryTypeError, InvalidArgumentError, NonFiniteError, ShapeError, UnsupportedError
+from .matrices import _infer_fields
 
 __all__ = ["RNN", "simulate", "to_inputs"]
 
 _FIELDS = ("W", "F", "b", "C", "h0")
+
+
+def _float_zeros(n: int) -> np.ndarray:
+    """A read-only float64 zero vector of length n."""
+    z = np.zeros(n)
+    z.setflags(write=False)
+    return z
 
 
 class RNN:
@@ -79,7 +87,10 @@ class RNN:
     -----
     math.md section 1.  Exact fields are ``flint.fmpq_mat`` when rational and immutable sympy
     matrices when some entry is an algebraic irrational; vectors are columns.
-    float64 fields are read-only numpy arrays; vectors are 1-D.
+    float64 fields are read-only numpy arrays; vectors are 1-D.  float64
+    arrays and lists of Python floats are checked in one vectorised pass; a
+    read-only float64 array (viewing only read-only arrays) is kept without a
+    copy, any other array is copied.
 
     Examples
     --------
@@ -107,12 +118,15 @@ class RNN:
         activation = v.check_activation(activation)
         if system is not None and system not in ("float64", "exact", "symbolic"):
             raise InvalidArgumentError(f"system: expected float64, exact or symbolic but found {system!r}")
+        given = {"W": W, "F": F, "C": C, "b": b, "h0": h0}
         if system is None:
-            system = infer_system(W=W, F=F, C=C, b=b, h0=h0)
-        mats = {k: to_matrix(k, x, system=system) for k, x in (("W", W), ("F", F), ("C", C))}
-        vecs = {"b": to_vector("b", b, system=system)}
+            system, converted = _infer_fields(given)
+            if system == "float64":
+                given.update(converted)  # float lists already checked and converted: not again
+        mats = {k: to_matrix(k, given[k], system=system) for k in ("W", "F", "C")}
+        vecs = {"b": to_vector("b", given["b"], system=system)}
         if h0 is not None:
-            vecs["h0"] = to_vector("h0", h0, system=system)
+            vecs["h0"] = to_vector("h0", given["h0"], system=system)
         ar = arith(system)
         n, n2 = ar.shape(mats["W"])
         v.check_positive_dim("W", n, "the number of states n")
@@ -128,7 +142,7 @@ class RNN:
             if found_n != n:
                 raise ShapeError(f"{k}: expected shape ({n},) to match W but found ({found_n},)")
         if "h0" not in vecs:
-            vecs["h0"] = to_vector("h0", np.zeros(n), system=system) if system == "float64" else ar.zeros(n, 1)
+            vecs["h0"] = _float_zeros(n) if system == "float64" else ar.zeros(n, 1)
         self._W, self._F, self._C = mats["W"], mats["F"], mats["C"]
         self._b, self._h0 = vecs["b"], vecs["h0"]
         self._activation = activation
