@@ -24,7 +24,7 @@ import sympy
 from ._native import _check_nonexpansive_exact, _from_rows, _is_zero, _rational_sqrt, _rows, _square, _sym
 from .arith import arith
 from .defects import FLOAT_NORM_SLACK, RationalSVD
-from .errors import InvalidArgumentError, NotContractiveError, UnsupportedError
+from .errors import InvalidArgumentError, NotContractiveError, ShapeError, UnsupportedError
 from .evidence import Check
 from .halmos import orthogonality_check
 
@@ -34,9 +34,10 @@ __all__ = ["MinimalCompletion", "householder_completion", "minimal_completion"]
 def householder_completion(V: Any) -> Any:
     """An orthogonal ``m x m`` matrix whose first k columns are the orthonormal columns of ``V`` (m x k).
 
-    Reflections ``H = I - 2 v v^T / (v^T v)`` with ``v = x - e_j`` map each
-    (reflected) column ``x`` to ``e_j``; since ``v^T v = 2 - 2 x_j`` they are
-    rational for rational V, so the completion is exact.
+    Reflections ``H_j = I - 2 v_j v_j^T / (v_j^T v_j)`` with ``v_j = x_j - e_j``
+    map each column ``x_j`` of ``H_{j-1} ... H_1 V`` to ``e_j`` (skipped when
+    ``x_j = e_j`` already); since ``v_j^T v_j = 2 - 2 x_jj`` they are rational
+    for rational V, and ``U = H_1 ... H_k`` is ``[V, Z]`` exactly.
 
     Parameters
     ----------
@@ -48,16 +49,53 @@ def householder_completion(V: Any) -> Any:
     native matrix
         ``[V, Z]``; for float64 Z comes from a complete QR factorisation.
 
+    Raises
+    ------
+    ShapeError
+        If a rational ``V`` has more columns than rows.
+    InvalidArgumentError
+        If a rational ``V`` is found not to have orthonormal columns (seen
+        when the exact inverse meets a singular matrix; ``V^T V = I`` is not
+        checked otherwise).
+
+    Notes
+    -----
+    For rational V (``flint.fmpq_mat``) the product of the reflections is
+    formed in closed form with a few python-flint matrix operations instead of
+    reflecting entry by entry.  Write ``A = [I_k; 0] - V`` and ``U = I - Y T Y^T``
+    (compact WY form: the columns of Y are the active ``v_j``, T upper
+    triangular).  Then ``U [I_k; 0] = V`` gives ``A = Y T Y_1^T``, with ``Y_1``
+    the top k rows of Y.  The active reflections are the pivot columns J of
+    the top block ``A_1 = I - V_1``: the Schur complement of column j is a
+    multiple of ``v_j``, which vanishes exactly when ``x_j = e_j``.  With
+    ``G = Y[J, :]`` lower triangular and invertible, ``A_J = Y T G^T`` and
+    ``A_JJ = G T G^T``, so
+
+        ``U = I - A_J A_JJ^{-T} A_J^T``,
+
+    the same matrix as the reflection loop: one ``|J| x |J|`` inverse and
+    matrix products (the largest ``(m - k) x |J|`` times ``|J| x (m - k)``).  The sympy path keeps the
+    reflection loop.
+
     Examples
     --------
     >>> from urnn_sym.arith import to_matrix
     >>> householder_completion(to_matrix("V", [["3/5"], ["4/5"]])).tolist()
     [[3/5, 4/5], [4/5, -3/5]]
+    >>> householder_completion(to_matrix("V", [[1, 0], [0, 0], [0, 1]])).tolist()
+    [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
     """
     if isinstance(V, np.ndarray):
-        m, k = V.shape
+        k = V.shape[1]
         Qf, _ = np.linalg.qr(V, mode="complete")
         return np.hstack([V, Qf[:, k:]])
+    if isinstance(V, flint.fmpq_mat):
+        return _householder_rational(V)
+    return _householder_lists(V)
+
+
+def _householder_lists(V: Any) -> Any:
+    """The reflection loop on Python lists of entries (sympy V; the reference for rational V)."""
     cols = [list(c) for c in zip(*_rows(V), strict=True)]
     m, k = len(cols[0]), len(cols)
     zero = 0 if isinstance(V, flint.fmpq_mat) else sympy.Integer(0)
@@ -88,6 +126,84 @@ def _reflect(v: list[Any] | None, x: list[Any]) -> list[Any]:
     f = 2 * sum((a * b for a, b in zip(v[1:], x[1:], strict=True)), v[0] * x[0]) / vv
     out = [a - f * b for a, b in zip(x, v, strict=True)]
     return out if all(isinstance(t, flint.fmpq) for t in out) else [sympy.radsimp(sympy.expand(t)) for t in out]
+
+
+def _eye_q(n: int) -> flint.fmpq_mat:
+    eye = flint.fmpq_mat(n, n)
+    for i in range(n):
+        eye[i, i] = 1
+    return eye
+
+
+def _pivot_columns(A: flint.fmpq_mat) -> list[int]:
+    """Pivot columns of the reduced row echelon form of A."""
+    R, rank = A.rref()
+    c = A.ncols()
+    vals = R.entries()
+    pivots = []
+    for r in range(rank):
+        row = vals[r * c : (r + 1) * c]
+        pivots.append(next(j for j, x in enumerate(row) if x != 0))
+    return pivots
+
+
+def _columns_q(A: flint.fmpq_mat, cols: list[int]) -> flint.fmpq_mat:
+    c = A.ncols()
+    vals = A.entries()
+    return flint.fmpq_mat(A.nrows(), len(cols), [vals[i * c + j] for i in range(A.nrows()) for j in cols])
+
+
+def _householder_rational(V: flint.fmpq_mat) -> flint.fmpq_mat:
+    """``U = H_1 ... H_k`` for rational V as ``I - A_J A_JJ^{-T} A_J^T`` (see householder_completion, Notes)."""
+    m, k = V.nrows(), V.ncols()
+    if k > m:
+        raise ShapeError(
+            f"V: expected orthonormal columns, so at most as many columns as rows, but found shape ({m}, {k})"
+        )
+    if k == m:
+        return flint.fmpq_mat(V)
+    vals = V.entries()
+    V1 = flint.fmpq_mat(k, k, vals[: k * k])
+    Vb = flint.fmpq_mat(m - k, k, vals[k * k :])
+    A1 = _eye_q(k) - V1
+    try:
+        # an inverse and a product beat a solve with m - k right-hand sides (python-flint 0.9)
+        X = A1.inv().transpose() * Vb.transpose()
+        A1J, VbJ = A1, Vb
+    except ZeroDivisionError:
+        # Some reflection is skipped (x_j = e_j): keep the pivot columns J of A_1 only.
+        J = _pivot_columns(A1)
+        A1J, VbJ = _columns_q(A1, J), _columns_q(Vb, J)
+        AJJ = flint.fmpq_mat(len(J), len(J), [A1J[j, i] for j in J for i in range(len(J))])
+        try:
+            X = AJJ.inv().transpose() * VbJ.transpose() if J else flint.fmpq_mat(0, m - k)
+        except ZeroDivisionError:
+            _require_isometry(V)
+            raise
+    active = X.nrows() > 0
+    Z_top = A1J * X if active else flint.fmpq_mat(k, m - k)
+    Z_bot = _eye_q(m - k) - VbJ * X if active else _eye_q(m - k)
+    zt, zb, w = Z_top.entries(), Z_bot.entries(), m - k
+    out: list[flint.fmpq] = []
+    for i in range(k):
+        out += vals[i * k : (i + 1) * k]
+        out += zt[i * w : (i + 1) * w]
+    for i in range(w):
+        out += vals[(k + i) * k : (k + i + 1) * k]
+        out += zb[i * w : (i + 1) * w]
+    return flint.fmpq_mat(m, m, out)
+
+
+def _require_isometry(V: flint.fmpq_mat) -> None:
+    k = V.ncols()
+    G = V.transpose() * V
+    for i in range(k):
+        for j in range(k):
+            want = 1 if i == j else 0
+            if G[i, j] != want:
+                raise InvalidArgumentError(
+                    f"V: expected orthonormal columns (V^T V = I) but (V^T V)[{i}, {j}] = {G[i, j]}"
+                )
 
 
 @dataclass(frozen=True)
