@@ -20,7 +20,6 @@ from urnn_sym.errors import (
     HypothesisNotMetError,
     InvalidArgumentError,
     NotContractiveError,
-    UnsupportedError,
 )
 from urnn_sym.norms import is_contractive, is_orthogonal
 from urnn_sym.rational import cayley, rational_defect_rnn
@@ -43,7 +42,9 @@ RNN1 = RNN([[Q(1, 2)]], [[1]], [0], [[1]])
         (RNN1, {"input_bound": 1, "scaling": [0]}, InvalidArgumentError, "scaling: expected positive numbers"),
         (RNN1.replace(activation="sigmoid"), {"input_bound": 1}, HypothesisNotMetError, "Theorem 3"),
         (RNN1.replace(activation="tanh"), {"input_bound": 1}, HypothesisNotMetError, "needs relu"),
-        (RNN1.to_symbolic(), {"input_bound": 1}, UnsupportedError, "numeric entries"),
+        (RNN1, {"input_bound": 1, "completion": "cholesky"}, InvalidArgumentError, "completion: expected one"),
+        (RNN1, {"input_bound": 1, "field": "real"}, InvalidArgumentError, "field: expected"),
+        (RNN1, {"input_bound": 1, "minimal": True, "completion": "ldl"}, InvalidArgumentError, "minimal"),
         ("rnn", {"input_bound": 1}, EntryTypeError, "rnn: expected an RNN"),
     ],
 )

@@ -76,7 +76,8 @@ BAD_TEXT = [
     ("sqrt(" * 12 + "2" + ")" * 12, "the root degree 1024 .* exceeds the limit 1000"),
     ("(1 + sqrt(2))^1001", "the exponent 1001 of a power of 1 \\+ sqrt\\(2\\) exceeds the limit 1000"),
     ("(1 + sqrt(2))^1000 * (1 + sqrt(2))^1000", "the exponent 2000 .* exceeds the limit 1000"),
-    (f"sqrt({_nines(MAX_ROOT_DIGITS + 1)})", f"a root of a number with more than {MAX_ROOT_DIGITS} digits"),
+    (f"{_nines(MAX_ROOT_DIGITS + 1)}^(1/3)", f"a root of a number with more than {MAX_ROOT_DIGITS} digits"),
+    (f"sqrt({_nines(MAX_DIGITS + 1)})", f"the numeral has {MAX_DIGITS + 1} digits"),
     (f"(1/{_nines(MAX_ROOT_DIGITS + 1)})^(1/3)", "a root of a number with more than"),
     ("(" * (MAX_NESTING + 1) + "1" + ")" * (MAX_NESTING + 1), f"nested more than {MAX_NESTING} levels deep"),
     ("(" * 100_000 + "1" + ")" * 100_000, "more than 100000 characters"),
@@ -115,6 +116,14 @@ GOOD_TEXT = [
     ("1^(10^1000)", sympy.Integer(1)),
     ("+".join(["1"] * (MAX_TOKENS // 2)), sympy.Integer(MAX_TOKENS // 2)),
 ]
+
+
+def test_square_roots_of_long_rationals_are_read_without_factoring() -> None:
+    # the LDL^T completion writes q*sqrt(m) with m of thousands of digits; sympy would factor m
+    m = 10 ** (MAX_DIGITS - 1) + 7
+    value = parse_number(f"-3/7*sqrt({m})/5")
+    assert sympy.expand(value**2) == sympy.Rational(9, 1225) * m and value < 0
+    assert parse_number(f"sqrt({m * 4}/9)") ** 2 == sympy.Rational(4 * m, 9)
 
 
 @pytest.mark.parametrize(("text", "value"), GOOD_TEXT, ids=[t[:24] for t, _ in GOOD_TEXT])

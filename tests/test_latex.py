@@ -79,9 +79,17 @@ def test_construction_minimal_names_generic_blocks() -> None:
 
 
 def test_algebraic_entries_stay_exact() -> None:
-    tex = construction_latex(construct_urnn(EXAMPLE, 1))
+    tex = construction_latex(construct_urnn(EXAMPLE, 1, completion="halmos"))
     assert r"\sqrt{21}" in _line(tex, "D_W")
     assert not re.search(r"\d\.\d", tex)
+
+
+def test_ldl_pair_names_its_blocks_and_stays_exact() -> None:
+    pair = construct_urnn(EXAMPLE, 1)
+    tex = construction_latex(pair)
+    assert r"B = \Lambda_P^{1/2} L_P^T" in tex and r"\sqrt{\lambda_i}" in tex
+    assert _line(tex, "W").startswith(r"\left[")
+    assert r"\sqrt{" in _line(tex, "B") and not re.search(r"\d\.\d", tex)
 
 
 def test_cli_latex_model_and_pair(tmp_path, capsys) -> None:

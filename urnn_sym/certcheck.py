@@ -59,7 +59,6 @@ from .certnum import (
     _le,
     _mul,
     _norm_at_most,
-    _root,
     _Rows,
     _sign,
     _Smt,
@@ -178,6 +177,12 @@ def _relu_next(smt: _Smt, A: _Rows, h: list[str], x: list[str]) -> list[str]:
     return out
 
 
+def _off_on_ball(y: list[Num], g: list[Num], c: Num, H: Fraction, M: Fraction, norm: str) -> bool:
+    """``c + max g.x + ||y||_2 H <= 0``, squared so that no square root of ``||y||^2`` is taken."""
+    s = _add(c, _input_max(g, M, norm))
+    return _sign(s) <= 0 and _sign(_sub(_mul(s, s), _mul(_sq(y), H * H))) >= 0
+
+
 def _ball_invariant(
     A: _Rows, B: _Rows, perm: list[int], extra: list[int], cert: dict[str, Any], M: Fraction, norm: str, rc: _Recheck
 ) -> None:
@@ -205,7 +210,7 @@ def _ball_invariant(
         smt.claim(f"(> {smt.squares(r)} {smt.num(H * H)})")
         rc.unsat(smt, "invariance of the ball")
     rows = _extra_rows(B, perm, extra)
-    exact_ok = all(_sign(_add(_add(c, _input_max(g, M, norm)), _mul(H, _root(_sq(y))))) <= 0 for y, g, c in rows)
+    exact_ok = all(_off_on_ball(y, g, c, H, M, norm) for y, g, c in rows)
     if exact_ok:
         rc.lines.append(f"extra-off: c_j + max g_j.x + ||Y_j||_2 H <= 0 exactly for the {len(rows)} extra states")
         return

@@ -108,15 +108,32 @@ def _sign(v: Num) -> int:
     raise _Undecided(f"the sign of {e} is not decided at 4096 bits and it is not 0")
 
 
+def _one_root(v: Num) -> tuple[Fraction, int] | None:
+    """``(q, m)`` for ``v = q*sqrt(m)`` (m a positive integer), read off the expression tree."""
+    if isinstance(v, Fraction):
+        return None
+    q, e = sympy.Integer(1), v
+    if isinstance(e, sympy.Mul) and len(e.args) == 2 and e.args[0].is_Rational:
+        q, e = e.args
+    if isinstance(e, sympy.Pow) and e.exp == sympy.S.Half and e.base.is_Integer and e.base > 0:
+        return Fraction(int(q.p), int(q.q)), int(e.base)
+    return None
+
+
 def _add(u: Num, v: Num) -> Num:
     if isinstance(u, Fraction) and isinstance(v, Fraction):
         return u + v
+    if u == 0 or v == 0:
+        return v if u == 0 else u
     return _value(sympy.expand(_sym(u) + _sym(v)))
 
 
 def _mul(u: Num, v: Num) -> Num:
     if isinstance(u, Fraction) and isinstance(v, Fraction):
         return u * v
+    ru, rv = _one_root(u), _one_root(v)
+    if ru is not None and rv is not None and ru[1] == rv[1]:
+        return ru[0] * rv[0] * ru[1]  # q sqrt(m) * q' sqrt(m) = q q' m: no sympy power (it factors m)
     return _value(sympy.expand(_sym(u) * _sym(v)))
 
 

@@ -39,6 +39,7 @@ def construct_from_args(rnn: RNN, args: argparse.Namespace, command: str) -> URN
     """
     if rnn.system == "symbolic":
         raise UsageError(f"urnn-sym {command}: error: the RNN has symbols; substitute numbers first")
+    completion = "rational" if getattr(args, "rational", False) else getattr(args, "completion", "auto")
     return construct_urnn(
         rnn,
         args.input_bound,
@@ -46,6 +47,8 @@ def construct_from_args(rnn: RNN, args: argparse.Namespace, command: str) -> URN
         minimal=args.minimal,
         horizon=args.horizon,
         scaling=args.scaling,
+        completion=completion,
+        seed=getattr(args, "seed", 0),
     )
 
 
@@ -102,6 +105,20 @@ def add_construction_options(p: argparse.ArgumentParser, *, required: bool) -> N
         "--horizon", type=int_in_range(1), metavar="T", help="equivalence for the first T steps (||W||_2 <= 1)"
     )
     p.add_argument("--scaling", choices=["auto"], help="search a positive diagonal L with ||L W L^-1||_2 < 1")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument(
+        "--completion",
+        choices=["auto", "ldl", "halmos", "rational"],
+        default="auto",
+        help="how W is embedded in an orthogonal U: auto = LDL^T for a rational W with ||W||_2 < 1 (entries "
+        "q*sqrt(s)), Halmos (defect operators) for float64, algebraic W or ||W||_2 = 1 (default auto)",
+    )
+    how.add_argument(
+        "--rational",
+        action="store_true",
+        help="a fully rational U (four-square pivots + Householder): at most 5n states; the output says how many",
+    )
+    p.add_argument("--seed", type=int_in_range(0), default=0, help="seed of the --rational four-square search")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -119,11 +136,14 @@ def add_parser(subparsers: Any) -> None:
         description="Write a URNN (orthogonal recurrence, 2n states; fewer with --minimal) whose\n"
         "outputs equal the RNN's on every input sequence with ||x(k)||_norm <= M.\n"
         "The URNN file is in the number system of the input: float64 stays float64,\n"
-        "exact stays exact (U exactly orthogonal; exit 2 with the reason when the\n"
-        "defect operators are irrational and n > 2).",
+        "exact stays exact: for a rational W with ||W||_2 < 1 the LDL^T completion\n"
+        "gives entries q*sqrt(s) (one radical, any n), its positive pivots certify\n"
+        "||W||_2 < 1 and exact identities over Q certify U^T U = I; --rational gives\n"
+        "a fully rational U with at most 5n states.",
         examples=[
             "urnn-sym construct examples/rnn_exact.json --input-bound 1 -o urnn.json",
             "urnn-sym construct examples/rnn_exact.json --input-bound 1/2 --norm 2 --json",
+            "urnn-sym construct examples/rnn_exact.json --input-bound 1 --rational -o urnn_rational.json",
             "urnn-sym construct examples/rnn_float.json --input-bound 1 --horizon 100 --minimal -o urnn_min.json",
         ],
         func=_cmd_construct,

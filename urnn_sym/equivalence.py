@@ -43,10 +43,12 @@ from typing import Any
 
 import flint
 import numpy as np
+import sympy
 
-from .arith import arith, as_fraction, entries, to_vector
+from .arith import arith, as_fraction, entries, parse_number, to_vector
 from .completion import (
     FLOAT_NORM_SLACK,
+    Completion,
     RationalSVD,
     minimal_completion,
     unitary_completion,
@@ -60,10 +62,12 @@ from .errors import (
     UrnnSymError,
 )
 from .evidence import Check, jsonable
+from .ldl import LDLCompletion, ldl_completion, one_radical
 from .model import RNN
 from .norms import (
     is_contractive,
     is_psd,
+    quick_norm_upper_bound,
     row_norm_upper_bounds,
     spectral_norm_bounds,
     sqrt_upper,
@@ -110,6 +114,8 @@ class URNNConstruction:
         How U was completed.
     orthogonal : Check
         ``U^T U = I``.
+    hypotheses : tuple of str
+        Symbolic RNNs: what was assumed rather than shown (empty otherwise).
     """
 
     urnn: RNN
@@ -125,6 +131,7 @@ class URNNConstruction:
     extra_states: int
     method: str
     orthogonal: Check
+    hypotheses: tuple[str, ...] = ()
 
     @property
     def valid_for(self) -> str:
@@ -148,6 +155,7 @@ class URNNConstruction:
             "watched_states": self.watched,
             "method": self.method,
             "orthogonal": self.orthogonal.to_json(),
+            "hypotheses": list(self.hypotheses),
         }
 
 
@@ -164,14 +172,14 @@ def _check_rnn(rnn: Any) -> None:
             f"activation: Theorem 1 needs relu but found {rnn.activation!r}; for sigmoid, Theorem 3 "
             "(math.md section 4) shows there is in general no equivalent URNN of any finite size"
         )
-    if rnn.system == "symbolic":
-        raise UnsupportedError(
-            "rnn: construct_urnn needs numeric entries (float64 or exact); substitute the symbols, or use "
-            "urnn_sym.completion.unitary_completion for a symbolic W"
-        )
 
 
 def _bound(value: Any, system: str) -> Any:
+    if system == "symbolic" and not isinstance(value, (int, float, Fraction)):
+        M = parse_number(value) if isinstance(value, str) else sympy.sympify(value)
+        if not M.is_positive:
+            raise InvalidArgumentError(f"input_bound: expected an expression that sympy shows positive but found {M}")
+        return M
     try:
         M = as_fraction(value, name="input_bound") if isinstance(value, str) or system == "exact" else value
         M = float(M) if system == "float64" else M
@@ -293,6 +301,9 @@ def _watched(Y: Any, W: Any, n: int) -> list[int]:
 
 def _certified_norm_below_one(W: Any) -> Fraction:
     """A certified rational upper bound < 1 on ``||W||_2`` for an exactly contractive W."""
+    quick = quick_norm_upper_bound(W)
+    if quick < 1:
+        return quick
     precision = Fraction(1, 2**30)
     while True:
         upper = spectral_norm_bounds(W, precision=precision).upper
@@ -315,6 +326,10 @@ def construct_urnn(
     scaling: Any = None,
     svd: RationalSVD | None = None,
     tol: float = 1e-9,
+    completion: str = "auto",
+    field: str | None = None,
+    assume_contractive: bool = False,
+    seed: int = 0,
 ) -> URNNConstruction:
     """A URNN equivalent to a ReLU RNN on inputs with ``||x(k)||_norm <= input_bound`` (Theorem 1).
 
@@ -340,6 +355,20 @@ def construct_urnn(
         Known exact factors of W (rational-defect family; fast at large n).
     tol : float
         float64 minimal completion: rank tolerance.
+    completion : {"auto", "ldl", "halmos", "rational"}
+        How W is embedded in an orthogonal U.  ``"auto"``: the LDL^T completion
+        (:mod:`urnn_sym.ldl`) for a rational or symbolic W with ``||W||_2 < 1``,
+        the Halmos completion (defect operators, one SVD) for float64, for
+        algebraic W, with ``svd`` factors or when ``||W||_2 = 1``.
+        ``"rational"``: a fully rational U with at most 5n states
+        (:mod:`urnn_sym.rational_completion`).
+    field : {"rational"}, optional
+        ``field="rational"`` is ``completion="rational"``.
+    assume_contractive : bool
+        Symbolic W: take every LDL^T pivot > 0 (``||W||_2 < 1``) as a stated
+        hypothesis when sympy cannot show it from the symbols' assumptions.
+    seed : int
+        ``completion="rational"``: seed of the randomised four-square search.
 
     Returns
     -------
@@ -367,6 +396,13 @@ def construct_urnn(
     system = rnn.system
     M = _bound(input_bound, system)
     norm = _check_options(norm, horizon, scaling)
+    route = _route(completion, field, minimal, svd, system)
+    if system == "symbolic":
+        from .symbolic_construct import construct_symbolic
+
+        if route not in ("ldl", "auto"):
+            raise UnsupportedError(f"completion: a symbolic RNN takes the LDL^T route, not {route!r}")
+        return construct_symbolic(rnn, M, norm=norm, assume_contractive=assume_contractive)
     work = rnn
     used_scaling: list[Any] | None = None
     if scaling is not None and scaling != "auto":
@@ -387,11 +423,53 @@ def construct_urnn(
             else "Theorem 1 needs ||W||_2 < 1; try scaling='auto' (a diagonal similarity)"
         )
         raise NotContractiveError(f"W: not contractive: ||W||_2 >= {_lower(work._W)} (certified lower bound); {hint}")
-    completion = minimal_completion(work._W, svd=svd, tol=tol) if minimal else unitary_completion(work._W, svd=svd)
-    n = work.n
-    Y = completion.Y
-    watched = _watched(Y, work._W, n)
-    return _assemble(work, rnn, completion, watched, M, norm, horizon, used_scaling)
+    built = _complete(work._W, route, contractive, svd, tol, seed)
+    watched = _watched(built.Y, work._W, work.n)
+    return _assemble(work, rnn, built, watched, M, norm, horizon, used_scaling, contractive)
+
+
+_ROUTES = ("auto", "ldl", "halmos", "rational")
+
+
+def _route(completion: Any, field: Any, minimal: bool, svd: Any, system: str) -> str:
+    if completion not in _ROUTES:
+        raise InvalidArgumentError(f"completion: expected one of {', '.join(_ROUTES)} but found {completion!r}")
+    if field not in (None, "rational", "algebraic"):
+        raise InvalidArgumentError(f"field: expected 'rational' or 'algebraic' but found {field!r}")
+    if field == "rational":
+        if completion not in ("auto", "rational"):
+            raise InvalidArgumentError(f"field: 'rational' needs completion='rational' but found {completion!r}")
+        completion = "rational"
+    if minimal:
+        if completion not in ("auto", "halmos"):
+            raise InvalidArgumentError(f"minimal: the minimal completion is its own route, not {completion!r}")
+        return "minimal"
+    if svd is not None and completion in ("ldl", "rational"):
+        raise InvalidArgumentError(f"svd: known factors serve the Halmos completion, not completion={completion!r}")
+    if completion == "auto" and (system == "float64" or svd is not None):
+        return "halmos"
+    return str(completion)
+
+
+def _complete(W: Any, route: str, contractive: bool, svd: Any, tol: float, seed: int) -> Any:
+    """The orthogonal completion of the route; ``"auto"``: LDL^T on its domain (rational, contractive), else Halmos."""
+    if route == "minimal":
+        return minimal_completion(W, svd=svd, tol=tol)
+    rational_w = isinstance(W, flint.fmpq_mat)
+    if route == "rational":
+        if not (rational_w and contractive):
+            raise UnsupportedError(
+                "W: the rational completion needs a rational W with ||W||_2 < 1"
+                + ("" if rational_w else " (this W has irrational or float64 entries)")
+            )
+        from .rational_completion import rational_completion
+
+        return rational_completion(W, seed=seed)
+    if route == "ldl" or (route == "auto" and rational_w and contractive):
+        if not (rational_w or isinstance(W, np.ndarray)):
+            raise UnsupportedError("W: the LDL^T completion needs a rational (or float64) W; use completion='halmos'")
+        return ldl_completion(W)
+    return unitary_completion(W, svd=svd)
 
 
 def _is_contractive(W: Any) -> bool:
@@ -417,13 +495,15 @@ def _assemble(
     norm: str,
     horizon: int | None,
     scaling: list[Any] | None,
+    contractive: bool,
 ) -> URNNConstruction:
     exact = work.system == "exact"
     r = completion.extra_states
     norms: dict[str, Any] = {}
     if S:
-        W_SS = _sub(work._W, S, S)
-        all_horizons = _is_contractive(W_SS)
+        whole = len(S) == work.n  # S = every state: W_SS is W, whose contractivity is already decided
+        W_SS = work._W if whole else _sub(work._W, S, S)
+        all_horizons = contractive if whole else _is_contractive(W_SS)
         if not all_horizons and horizon is None:
             raise NotContractiveError(
                 f"W: not contractive: ||W||_2 >= {_lower(work._W)} (certified lower bound); the extra states read "
@@ -436,7 +516,13 @@ def _assemble(
         all_horizons, H = True, (Fraction(0) if exact else 0.0)
         norms = {"M_2": M}
     c: list[Any]
-    if exact:
+    if exact and isinstance(completion, LDLCompletion):
+        # row i of Y is sqrt(λ_i) r_i with r_i rational: b2_i = -sqrt(λ_i) β_i, β_i >= ||r_i|| H rational
+        rho = row_norm_upper_bounds(completion.rows)
+        norms["row_bounds"] = rho
+        c = [_plain(one_radical(q, lam)) for q, lam in zip(rho, completion.pivots_P, strict=True)]
+        b2 = [_plain(one_radical(-q * H, lam)) for q, lam in zip(rho, completion.pivots_P, strict=True)]
+    elif exact:
         c = row_norm_upper_bounds(completion.Y) if r else []
         b2 = [-ci * H for ci in c]
     else:
@@ -459,9 +545,20 @@ def _assemble(
         used_horizon,
         S,
         r,
-        ("minimal completion: " if hasattr(completion, "rank") else "Halmos completion: ") + completion.method,
+        _method_prefix(completion) + completion.method,
         completion.orthogonal,
     )
+
+
+def _plain(v: sympy.Expr) -> Any:
+    """A rational sympy number as a Fraction (the other exact numbers of a construction are Fractions)."""
+    return Fraction(int(v.p), int(v.q)) if v.is_Rational else v
+
+
+def _method_prefix(completion: Any) -> str:
+    if isinstance(completion, Completion):
+        return "Halmos completion: "
+    return "minimal completion: " if hasattr(completion, "rank") else ""
 
 
 def _norms(work: RNN, S: list[int], W_SS: Any, M: Any, norm: str, contractive: bool) -> dict[str, Any]:
@@ -515,7 +612,7 @@ def _urnn(work: RNN, U: Any, b2: list[Any], r: int) -> RNN:
             system="float64",
         )
     ar = arith("exact")
-    b2col = to_vector("b2", [Fraction(v) for v in b2], system="exact")
+    b2col = to_vector("b2", [v if isinstance(v, sympy.Expr) else Fraction(v) for v in b2], system="exact")
     return RNN(
         U,
         ar.block([[work._F], [ar.zeros(r, d)]]),

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .parsing import radical_text
+
 __all__ = ["Check", "jsonable"]
 
 
@@ -56,7 +58,8 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if hasattr(value, "tolist"):
         return jsonable(value.tolist())
-    return str(value)
+    text = radical_text(value)  # q*sqrt(m) without sympy's printer (slow, and limited by str(int))
+    return text if text is not None else str(value)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ import sympy
 
 from .arith import as_fraction, exact_sign
 from .model import RNN
-from .norms import is_psd, spectral_norm_upper_bound, sqrt_upper, vector_norm_upper_bound
+from .norms import is_psd, quick_norm_upper_bound, spectral_norm_upper_bound, sqrt_upper, vector_norm_upper_bound
+from .scalars import radical_parts
 from .unrolling import Num, _enclose, _is_zero, _Net, _num, _read_num, _sign, _simplify
 from .verdict import Obligation
 
@@ -157,10 +158,28 @@ def _sub(rows: list[list[Num]], ri: Sequence[int], ci: Sequence[int]) -> list[li
     return [[rows[i][j] for j in ci] for i in ri]
 
 
+def _squared(v: Num) -> Num:
+    """``v^2``; rational without sympy for a rational or a one-radical ``q*sqrt(m)``."""
+    if isinstance(v, Fraction):
+        return v * v
+    parts = radical_parts(v)
+    return parts[0] * parts[0] * parts[1] if parts is not None else _simplify(v * v)
+
+
+def _row_sq(row: list[Num], cols: Sequence[int]) -> Num:
+    """``sum_i row[i]^2`` over ``cols``."""
+    terms = [_squared(row[i]) for i in cols]
+    if all(isinstance(t, Fraction) for t in terms):
+        return sum(terms, Fraction(0))
+    return _simplify(sum(terms, Fraction(0)))
+
+
 def _ball_certificate(a: _Net, b: _Net, shape: Shape, M: Fraction, norm: str) -> dict[str, Any]:
     """The numbers of the norm-bound lemma (math.md section 2) for the ball ``||h||_2 <= H``."""
     prec = Fraction(1, 2**60)
-    w = spectral_norm_upper_bound(a.W, precision=prec)
+    w = quick_norm_upper_bound(a.W)
+    if w >= 1:
+        w = spectral_norm_upper_bound(a.W, precision=prec)
     f = spectral_norm_upper_bound(a.F, precision=prec)
     beta = vector_norm_upper_bound(a.b) if any(not _is_zero(v) for v in a.b) else Fraction(0)
     eta = vector_norm_upper_bound(a.h0) if any(not _is_zero(v) for v in a.h0) else Fraction(0)
@@ -169,7 +188,7 @@ def _ball_certificate(a: _Net, b: _Net, shape: Shape, M: Fraction, norm: str) ->
     extra = [
         {
             "state": j,
-            "row_norm_sq": _simplify(sum((b.W[j][i] ** 2 for i in shape.perm), Fraction(0))),
+            "row_norm_sq": _row_sq(b.W[j], shape.perm),
             "input_term_upper": _input_term_upper(b.F[j], M, norm),
             "bias": b.b[j],
         }
@@ -258,12 +277,13 @@ def _check_ball(a: _Net, b: _Net, shape: Shape, M: Fraction, norm: str, cert: di
         j = int(e["state"])
         g, c = as_fraction(e["input_term_upper"]), _read_num(e["bias"])
         row_sq = _read_num(e["row_norm_sq"])
-        row_ok = _same(row_sq, sum((b.W[j][i] ** 2 for i in shape.perm), Fraction(0))) and _same(c, b.b[j])
+        row_ok = _same(row_sq, _row_sq(b.W[j], shape.perm)) and _same(c, b.b[j])
         row_ok = row_ok and g >= _input_term_upper(b.F[j], M, norm)
         # c + ||Y_j|| H + g <= 0  <=>  c + g <= 0 and ||Y_j||^2 H^2 <= (c + g)^2  (no square root rounded)
-        value = _simplify(c + g)
-        ok = ok and row_ok and _sign(value) <= 0 and _sign(_simplify(value * value - row_sq * H * H)) >= 0
-        margin = _enclose(_simplify(value * value - row_sq * H * H))[0] if _sign(value) <= 0 else Fraction(-1)
+        value = c if g == 0 else _simplify(c + g)
+        gap = _simplify(_squared(value) - row_sq * H * H)
+        ok = ok and row_ok and _sign(value) <= 0 and _sign(gap) >= 0
+        margin = _enclose(gap)[0] if _sign(value) <= 0 else Fraction(-1)
         worst = margin if worst is None else min(worst, margin)
     obl.append(
         _obligation(

@@ -49,6 +49,7 @@ from ._jsonread import MAX_JSON_BYTES, MAX_JSON_DEPTH, read_json
 from .arith import as_sympy, entries, parse_number
 from .errors import FileFormatError, UnsupportedError, UrnnSymError
 from .model import RNN
+from .parsing import radical_text
 
 __all__ = [
     "INPUTS_FORMAT",
@@ -323,6 +324,9 @@ def format_number(x: Any) -> Any:
     expr = sympy.sympify(x)
     if expr.is_Rational:
         return _ratio(expr.p, expr.q)
+    text = radical_text(expr)
+    if text is not None:
+        return text
     try:
         return str(expr)
     except ValueError as exc:  # Python's limit on str(int) inside a large algebraic expression

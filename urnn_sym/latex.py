@@ -144,7 +144,7 @@ def _aligned(name: str, M: Any) -> str:
 
 
 def construction_latex(construction: URNNConstruction, *, full: bool = False) -> str:
-    """The Theorem 1 pair as LaTeX: ``U = [[W, D_W*], [D_W, -W^T]]`` with every block, and the URNN's recursion.
+    """The Theorem 1 pair as LaTeX: U in blocks (Halmos, LDL^T, minimal or rational), and the URNN's recursion.
 
     Parameters
     ----------
@@ -165,15 +165,15 @@ def construction_latex(construction: URNNConstruction, *, full: bool = False) ->
     -----
     math.md section 2.  ``U[:n, :n]`` is the source's ``W`` (after the diagonal
     scaling, if one was applied); the blocks are read off the URNN's ``W``, so
-    what is printed is exactly what was built.  For the minimal completion the
-    off-diagonal blocks are named ``X``, ``Y``, ``Z`` (``Y^T Y = I - W^T W``
-    with ``rank(I - W^T W)`` rows).
+    what is printed is exactly what was built.  The LDL^T completion names its
+    blocks ``X``, ``B``, ``Y`` (docs/tutorials/theorem1.md); the minimal and rational
+    completions ``X``, ``Y``, ``Z`` (``Y^T Y = I - W^T W``).
 
     Examples
     --------
     >>> from fractions import Fraction as Q
     >>> from urnn_sym import RNN, construct_urnn
-    >>> pair = construct_urnn(RNN([[Q(3, 5)]], [[1]], [0], [[1]]), 1)
+    >>> pair = construct_urnn(RNN([[Q(3, 5)]], [[1]], [0], [[1]]), 1, completion="halmos")
     >>> tex = construction_latex(pair)
     >>> print(tex.splitlines()[2].split(", ")[0])
     U &= \\begin{bmatrix} W & D_{W^*} \\\\ D_W & -W^T \\end{bmatrix}
@@ -187,12 +187,20 @@ def construction_latex(construction: URNNConstruction, *, full: bool = False) ->
     source, urnn = construction.source, construction.urnn
     n = source.n
     halmos = construction.method.startswith("Halmos")
-    names = [["W", "D_{W^*}"], ["D_W", "-W^T"]] if halmos else [["W", "X"], ["Y", "Z"]]
-    meaning = (
-        r"D_W = (I - W^T W)^{1/2}, \quad D_{W^*} = (I - W W^T)^{1/2}"
-        if halmos
-        else r"Y^T Y = I - W^T W \text{ (minimal completion)}"
-    )
+    ldl = construction.method.startswith("LDL^T")
+    if halmos:
+        names = [["W", "D_{W^*}"], ["D_W", "-W^T"]]
+        meaning = r"D_W = (I - W^T W)^{1/2}, \quad D_{W^*} = (I - W W^T)^{1/2}"
+    elif ldl:
+        names = [["W", "X"], ["B", "Y"]]
+        meaning = (
+            r"I - W^T W = L_P \Lambda_P L_P^T, \ I - W W^T = L_Q \Lambda_Q L_Q^T, \ "
+            r"B = \Lambda_P^{1/2} L_P^T, \ X = L_Q \Lambda_Q^{1/2}, \ Y = -B^{-T} W^T X"
+        )
+    else:
+        which = "rational completion" if construction.method.startswith("rational") else "minimal completion"
+        names = [["W", "X"], ["Y", "Z"]]
+        meaning = rf"Y^T Y = I - W^T W \text{{ ({which})}}"
     lines = [
         r"\begin{align*}",
         r"h(k) &= \operatorname{relu}\left(U h(k-1) + \begin{bmatrix} F \\ 0 \end{bmatrix} x(k) + "
@@ -207,10 +215,13 @@ def construction_latex(construction: URNNConstruction, *, full: bool = False) ->
         value = source.matrices()[key] if source.system != "float64" else getattr(source, key)
         lines.append(_aligned("h_{0}" if key == "h0" else key, value))
     b2 = urnn.b[n:] if urnn.system == "float64" else urnn.matrices()["b"][n:, :]
-    row = "D_W" if halmos else "Y"
-    lines.append(
-        _aligned("b_2", b2).removesuffix(r" \\") + f", \\qquad b_{{2,i}} = -c_i H, \\ c_i \\ge \\|({row})_i\\|_2 \\\\"
+    row = "D_W" if halmos else "B" if ldl else "Y"
+    rule = (
+        r"b_{2,i} = -\sqrt{\lambda_i}\,\beta_i, \ \beta_i \ge \|(L_P^T)_i\|_2 H"
+        if ldl
+        else f"b_{{2,i}} = -c_i H, \\ c_i \\ge \\|({row})_i\\|_2"
     )
+    lines.append(_aligned("b_2", b2).removesuffix(r" \\") + f", \\qquad {rule} \\\\")
     H = sympy.Float(float(construction.H), 6) if urnn.system == "float64" else sympy.sympify(construction.H)
     lines.append(
         f"H &= {sympy.latex(H)}, \\qquad \\|h_S(k)\\|_2 \\le H \\text{{ on the states }} S = {construction.watched}"

@@ -19,8 +19,10 @@ that names the limit:
     numerator (for an irrational base) and denominator (for any base) of the
     exponent of a power or root;
 ``MAX_ROOT_DIGITS`` = 300
-    digits of the numerator and of the denominator of a rational under a root,
-    as in ``sqrt(p/q)`` (sympy factors it, in time growing fast with its size).
+    digits of the numerator and of the denominator of a rational under a root
+    other than a square root (sympy factors it, in time growing fast with its
+    size); square roots of rationals are built as ``c*sqrt(m)`` without
+    factoring, so only ``MAX_DIGITS`` applies to them.
 
 Examples
 --------
@@ -200,9 +202,11 @@ class _Parser:
             if tok[1] == "/":
                 if rhs == 0:
                     raise self.fail("division by zero")
-                value = self.bounded(value / rhs)
+                fast = _product(value, 1 / rhs) if rhs.is_Rational else None
+                value = self.bounded(fast if fast is not None else value / rhs)
             else:
-                value = self.bounded(value * rhs)
+                fast = _product(value, rhs)
+                value = self.bounded(fast if fast is not None else value * rhs)
         return value
 
     def unary(self) -> sympy.Expr:
@@ -214,7 +218,10 @@ class _Parser:
             if tok is not None and tok[1] in "+-":
                 self.take()
                 inner = self.unary()
-                return -inner if tok[1] == "-" else inner
+                if tok[1] == "+":
+                    return inner
+                fast = _product(sympy.Integer(-1), inner)
+                return fast if fast is not None else -inner
             return self.power()
         finally:
             self.depth -= 1
@@ -249,6 +256,8 @@ class _Parser:
             raise self.fail(
                 f"the exponent {_short(exponent)} of a power of {_short(base)} exceeds the limit {MAX_POWER}"
             )
+        if exponent == sympy.S.Half and base.is_Rational and base >= 0:
+            return self.bounded(sqrt_rational(base))
         if t > 1:
             self.check_radicand(base)
         return self.bounded(base**exponent)
@@ -277,7 +286,7 @@ class _Parser:
                     raise self.fail(f"the root degree {t} (in {_short(node)}) exceeds the limit {MAX_POWER}")
                 if abs(s) > MAX_POWER:
                     raise self.fail(f"the exponent {s} (in {_short(node)}) exceeds the limit {MAX_POWER}")
-                if t > 1 and node.base.is_Rational:
+                if t > 1 and node.base.is_Rational and not (t == 2 and node.base.is_Integer):
                     self.check_radicand(node.base)
         return value
 
@@ -337,6 +346,103 @@ def _short(value: Any) -> str:
         return f"(a rational with {_digit_count(max(abs(value.p), value.q))} digits)"
     text = str(value)
     return text if len(text) <= 40 else text[:40] + "..."
+
+
+_SMALL_PRIMES = [p for p in range(2, 1000) if all(p % q for q in range(2, int(p**0.5) + 1))]
+_CANONICAL_BITS = 64  # below this sympy's own square root (which factors its radicand) is cheap and canonical
+
+
+def _square_part(N: int) -> tuple[int, int]:
+    """``N = k^2 m`` with a perfect square and the square factors of the primes below 1000 moved into k."""
+    r = int(flint.fmpz(N).isqrt())
+    if r * r == N:
+        return r, 1
+    k = 1
+    for p in _SMALL_PRIMES:
+        pp = p * p
+        if pp > N:
+            break
+        while N % pp == 0:
+            N //= pp
+            k *= p
+    return k, N
+
+
+def radical(coef: sympy.Rational, m: int) -> sympy.Expr:
+    """The exact number ``coef * sqrt(m)`` (m a positive integer) without factoring a big m.
+
+    sympy's square root factors its radicand (seconds beyond a few hundred
+    digits); beyond 64 bits the root is built unevaluated, in the form
+    ``c*sqrt(m)`` that :func:`radical_parts` recognises.
+    """
+    if coef == 0 or m == 1:
+        return coef
+    if m.bit_length() <= _CANONICAL_BITS:
+        return coef * sympy.sqrt(sympy.Integer(m))
+    root = sympy.Pow(sympy.Integer(m), sympy.S.Half, evaluate=False)
+    return root if coef == 1 else sympy.Mul(coef, root, evaluate=False)
+
+
+def sqrt_rational(q: sympy.Rational) -> sympy.Expr:
+    """``sqrt(q)`` for a rational ``q >= 0`` as ``c*sqrt(m)``: ``sqrt(a/b) = sqrt(a b) / b``, small squares out.
+
+    Examples
+    --------
+    >>> sqrt_rational(sympy.Rational(467, 24)), sqrt_rational(sympy.Rational(9, 4))
+    (sqrt(2802)/12, 3/2)
+    """
+    k, m = _square_part(int(q.p) * int(q.q))
+    return radical(sympy.Rational(k, int(q.q)), m)
+
+
+def radical_parts(value: Any) -> tuple[sympy.Rational, int] | None:
+    """``(q, m)`` when ``value`` is ``sqrt(m)`` or ``q*sqrt(m)`` (q rational, m a positive integer), else None."""
+    q = sympy.Integer(1)
+    if isinstance(value, sympy.Mul) and len(value.args) == 2 and value.args[0].is_Rational:
+        q, value = value.args
+    if (
+        isinstance(value, sympy.Pow)
+        and value.exp == sympy.S.Half
+        and isinstance(value.base, sympy.Integer)
+        and value.base > 0
+    ):
+        return q, int(value.base)
+    return None
+
+
+def radical_text(value: Any) -> str | None:
+    """``"p/q*sqrt(m)"`` for a one-radical ``value`` with ``m >= 2^64`` (see :func:`radical_parts`), else None.
+
+    Written through flint, so neither sympy's printer nor Python's limit on
+    ``str(int)`` is involved; :func:`parse_number` reads it back.
+
+    Examples
+    --------
+    >>> radical_text(sqrt_rational(sympy.Integer(2**67 + 1)) / -2), radical_text(sympy.sqrt(3))
+    ('-1/2*sqrt(147573952589676412929)', None)
+    """
+    parts = radical_parts(value)
+    if parts is None or parts[1].bit_length() <= _CANONICAL_BITS:
+        return None  # small radicands: sympy's own printing (``sqrt(2)/2``) is cheap
+    q, m = parts
+    root = f"sqrt({flint.fmpz(m)})"
+    if q == 1:
+        return root
+    if q == -1:
+        return "-" + root
+    num = str(flint.fmpz(int(q.p)))
+    return f"{num}*{root}" if q.q == 1 else f"{num}/{flint.fmpz(int(q.q))}*{root}"
+
+
+def _product(u: sympy.Expr, v: sympy.Expr) -> sympy.Expr | None:
+    """``u * v`` without sympy's evaluation when both are rationals or one-radicals (else None)."""
+    pu = (u, 1) if u.is_Rational else radical_parts(u)
+    pv = (v, 1) if v.is_Rational else radical_parts(v)
+    if pu is None or pv is None or (pu[1] != 1 and pv[1] != 1 and pu[1] != pv[1]):
+        return None
+    if pu[1] != 1 and pu[1] == pv[1]:
+        return pu[0] * pv[0] * pu[1]
+    return radical(pu[0] * pv[0], max(pu[1], pv[1]))
 
 
 def _nodes(expr: sympy.Basic) -> list[sympy.Basic]:
@@ -409,7 +515,7 @@ def parse_number(text: str, *, name: str = "value", allow_symbols: bool | Collec
         )
     try:
         value = _Parser(text, name, allow_symbols).parse()
-        real = not (value.has(sympy.I) or value.is_real is False)
+        real = radical_parts(value) is not None or not (value.has(sympy.I) or value.is_real is False)
     except UrnnSymError:
         raise
     except (ArithmeticError, RecursionError, ValueError) as exc:  # sympy gave up: still bad input, not a crash

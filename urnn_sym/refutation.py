@@ -541,9 +541,7 @@ def inconclusive(
 # ------------------------------------------------------------------------------
 
 
-def recorded_mismatch(
-    value: Any, *, exact: Any = None, bounds: tuple[Fraction, Fraction] | None = None
-) -> str | None:
+def recorded_mismatch(value: Any, *, exact: Any = None, bounds: tuple[Fraction, Fraction] | None = None) -> str | None:
     """Why a recorded output is not confirmed by the re-computed one, or None if it is.
 
     The rule (the same for every recorded output of a refutation: ``y_rnn``,

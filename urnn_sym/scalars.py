@@ -16,6 +16,7 @@ from sympy.polys.polyerrors import NotAlgebraic
 
 from .errors import EntryTypeError, InvalidArgumentError, NonFiniteError, UnsupportedError
 from .parsing import parse_number
+from .parsing import radical_parts as _radical_parts
 
 __all__ = [
     "arb_enclosure",
@@ -402,6 +403,26 @@ def as_fractions(values: Iterable[Any], *, name: str = "value") -> list[Fraction
     return [as_fraction(v, name=name) for v in values]
 
 
+def radical_parts(value: Any) -> tuple[Fraction, int] | None:
+    """``(q, m)`` when ``value`` is ``sqrt(m)`` or ``q*sqrt(m)`` (q rational, m a positive integer), else None.
+
+    The form of the LDL^T completion's entries; its square ``q^2 m`` is rational
+    and is computed without sympy (whose powers factor m).
+
+    Examples
+    --------
+    >>> radical_parts(sympy.sqrt(3) / 2), radical_parts(sympy.Integer(2))
+    ((Fraction(1, 2), 3), None)
+    """
+    parts = _radical_parts(value)
+    return None if parts is None else (Fraction(int(parts[0].p), int(parts[0].q)), parts[1])
+
+
+def _is_one_radical(value: Any) -> bool:
+    """Whether ``value`` is ``sqrt(m)`` or ``q*sqrt(m)`` with q rational and m a positive integer."""
+    return radical_parts(value) is not None
+
+
 def _scalar_kind(value: Any, name: str) -> str:
     """Classify one entry: 'float', 'int', 'exact' or 'symbolic'."""
     if isinstance(value, (bool, np.bool_)):
@@ -415,6 +436,8 @@ def _scalar_kind(value: Any, name: str) -> str:
     if isinstance(value, (Fraction, flint.fmpq, flint.fmpz, str)):
         return "exact"
     if isinstance(value, sympy.Basic):
+        if _is_one_radical(value):
+            return "exact"  # q*sqrt(m): real by construction; sympy's assumptions would factor m
         if value.free_symbols:
             return "symbolic"
         if value.has(sympy.nan, sympy.oo, -sympy.oo, sympy.zoo):
