@@ -16,6 +16,8 @@ import sympy
 from urnn_sym import RNN, simulate
 from urnn_sym.completion import minimal_completion, unitary_completion
 from urnn_sym.equivalence import construct_urnn
+from urnn_sym.induction import prove_equivalence
+from urnn_sym.ldl import ldl_completion
 from urnn_sym.proofkit import CheckFailed, Script, checked, proved
 from urnn_sym.rational import cayley, rational_defect_rnn, rational_defect_svd
 
@@ -206,6 +208,42 @@ def minimal_counts() -> object:
         + "; ".join(counts)
         + f"; W = blockdiag(Q 2x2 orthogonal, 3/5): 4 states, construct_urnn reports all horizons, outputs equal "
         f"on one input of {len(xs)} steps (the extra row sees only the contractive block)",
+    )
+
+
+@script.check("LDL^T completion: U^T U = I for the generic symbolic 2 x 2 W (identity of rational functions)")
+def ldl_symbolic_generic() -> object:
+    a, b, c, d = sympy.symbols("a b c d", real=True)
+    comp = ldl_completion(sympy.Matrix([[a, b], [c, d]]), assume_contractive=True)
+    if not comp.orthogonal:
+        raise CheckFailed(f"generic 2 x 2: {comp.orthogonal.detail}")
+    return proved(
+        "sympy: R^T diag(I, Λ_P) R - diag(I, Λ_Q^-1) cancels to 0 as rational functions of a, b, c, d, so "
+        "U = diag(I, Λ_P^1/2) R diag(I, Λ_Q^1/2) is orthogonal for every 2 x 2 W whose pivots are positive "
+        "(that is ||W||_2 < 1; docs/tutorials/theorem1.md section 7 gives the argument for every n)"
+    )
+
+
+@script.check("LDL^T route: random rational contractions of sizes 1..8 give all-horizon-proved Theorem 1 pairs")
+def ldl_pairs_proved() -> object:
+    rng = random.Random(15)
+    sizes = []
+    for n in range(1, 9):
+        vals = [Fraction(rng.randint(-9, 9), 10) for _ in range(n * n)]
+        W_n = [[v / n for v in vals[i * n : (i + 1) * n]] for i in range(n)]  # ||W||_2 <= ||W||_inf < 1
+        F = [[Fraction(rng.randint(-3, 3), 4)] for _ in range(n)]
+        rnn = RNN(W_n, F, [Fraction(rng.randint(-2, 2), 8) for _ in range(n)], [[1] * n])
+        res = construct_urnn(rnn, 1)
+        if not res.method.startswith("LDL^T") or res.urnn.n != 2 * n or not res.orthogonal:
+            raise CheckFailed(f"n={n}: {res.method}, {res.urnn.n} states, {res.orthogonal.detail}")
+        verdict = prove_equivalence(rnn, res.urnn, input_bound=1)
+        if verdict.status != "proved":
+            raise CheckFailed(f"n={n}: the pair is {verdict.status}: {verdict.reason}")
+        sizes.append(n)
+    return checked(
+        len(sizes),
+        "construct_urnn (LDL^T completion, U^T U = I by exact identities over Q) and prove_equivalence "
+        f"(induction, exact certificates, independent re-check) on one random rational RNN each of n = {sizes}",
     )
 
 
