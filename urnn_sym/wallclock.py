@@ -38,6 +38,7 @@ MAX_TIMEOUT = 1_000_000.0
 """The largest ``--timeout`` accepted, in seconds (about 11.5 days)."""
 
 _REFIRE = 0.5  # seconds: once the limit is reached the alarm repeats, so a swallowed one fires again
+_FINALIZER_RETRY = 0.01  # seconds: the alarm waits this long when it lands inside a __del__
 
 
 class DeadlineExceeded(BaseException):
@@ -221,6 +222,10 @@ def _alarm(limit: _Limit) -> Iterator[None]:
             _pass_on(previous, signum, frame)
         arm()
         if limit.due():
+            if _in_finalizer(frame):
+                # an exception raised inside __del__ is printed as "Exception ignored" and lost: fire again soon
+                signal.setitimer(signal.ITIMER_REAL, _FINALIZER_RETRY)
+                return
             limit.where = _where(frame)
             raise DeadlineExceeded(limit.reason())
 
@@ -233,6 +238,16 @@ def _alarm(limit: _Limit) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
         if outer_due < math.inf:
             signal.setitimer(signal.ITIMER_REAL, max(outer_due - time.monotonic(), 0.0001), interval)
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    """Whether the interrupted code runs inside a ``__del__`` (a finalizer that garbage collection called)."""
+    depth = 0
+    while frame is not None and depth < 64:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame, depth = frame.f_back, depth + 1
+    return False
 
 
 def _with_reason(reason: str) -> type[DeadlineExceeded]:
