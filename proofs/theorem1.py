@@ -217,8 +217,21 @@ def ldl_symbolic_generic() -> object:
     comp = ldl_completion(sympy.Matrix([[a, b], [c, d]]), assume_contractive=True)
     if not comp.orthogonal:
         raise CheckFailed(f"generic 2 x 2: {comp.orthogonal.detail}")
+    # re-checked here, apart from the construction: the identity on R, and U = S1 R S2 entry by entry (squares)
+    left = [sympy.Integer(1)] * 2 + list(comp.pivots_P)
+    right = [sympy.Integer(1)] * 2 + list(comp.pivots_Q)
+    G = comp.R.T * sympy.diag(*left) * comp.R - sympy.diag(*[1 / v for v in right])
+    if any(sympy.cancel(x) != 0 for x in G):
+        raise CheckFailed("generic 2 x 2: R^T diag(I, Λ_P) R != diag(I, Λ_Q^-1)")
+    if any(
+        sympy.cancel(comp.U[i, j] ** 2 - comp.R[i, j] ** 2 * left[i] * right[j]) != 0
+        for i in range(4)
+        for j in range(4)
+    ):
+        raise CheckFailed("generic 2 x 2: U is not diag(I, Λ_P^1/2) R diag(I, Λ_Q^1/2)")
     return proved(
-        "sympy: R^T diag(I, Λ_P) R - diag(I, Λ_Q^-1) cancels to 0 as rational functions of a, b, c, d, so "
+        "sympy, computed by the construction and re-computed here: R^T diag(I, Λ_P) R - diag(I, Λ_Q^-1) cancels to "
+        "0 as rational functions of a, b, c, d, and U_ij^2 = R_ij^2 s_i t_j entry by entry, so "
         "U = diag(I, Λ_P^1/2) R diag(I, Λ_Q^1/2) is orthogonal for every 2 x 2 W whose pivots are positive "
         "(that is ||W||_2 < 1; docs/tutorials/theorem1.md section 7 gives the argument for every n)"
     )

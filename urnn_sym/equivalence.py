@@ -434,8 +434,8 @@ _ROUTES = ("auto", "ldl", "halmos", "rational")
 def _route(completion: Any, field: Any, minimal: bool, svd: Any, system: str) -> str:
     if completion not in _ROUTES:
         raise InvalidArgumentError(f"completion: expected one of {', '.join(_ROUTES)} but found {completion!r}")
-    if field not in (None, "rational", "algebraic"):
-        raise InvalidArgumentError(f"field: expected 'rational' or 'algebraic' but found {field!r}")
+    if field not in (None, "rational"):
+        raise InvalidArgumentError(f"field: expected None or 'rational' but found {field!r}")
     if field == "rational":
         if completion not in ("auto", "rational"):
             raise InvalidArgumentError(f"field: 'rational' needs completion='rational' but found {completion!r}")

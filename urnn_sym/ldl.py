@@ -44,8 +44,8 @@ from .arith import arith
 from .errors import HypothesisNotMetError, NotContractiveError
 from .evidence import Check
 from .norms import ldl_pivots
-from .parsing import _square_part
 from .parsing import radical as _radical
+from .parsing import root_parts
 
 __all__ = ["LDLCompletion", "ldl_completion", "ldl_factor", "one_radical"]
 
@@ -188,8 +188,8 @@ def _ldl_exact(A: flint.fmpq_mat, name: str) -> tuple[flint.fmpq_mat, list[flint
     return Lt.transpose(), piv
 
 
-def _simplest(e: sympy.Expr) -> sympy.Expr:
-    """The shortest of a few equivalent forms of a rational function."""
+def simplest(e: sympy.Expr) -> sympy.Expr:
+    """The shortest of a few equivalent forms (cancelled, factored, expanded) of a rational function."""
     c = sympy.cancel(e)
     forms = [c, sympy.factor(c), sympy.expand(c)]
     return min(forms, key=sympy.count_ops)
@@ -206,10 +206,10 @@ def _ldl_symbolic(A: sympy.Matrix) -> tuple[sympy.Matrix, list[sympy.Expr]]:
             raise HypothesisNotMetError(
                 f"W: the symbolic LDL^T completion needs every pivot of I - W^T W nonzero, but pivot {k + 1} is 0"
             )
-        piv.append(_simplest(p))
+        piv.append(simplest(p))
         for i in range(k + 1, n):
             f = sympy.cancel(a[i][k] / p)
-            L[i, k] = _simplest(f)
+            L[i, k] = simplest(f)
             for j in range(k + 1, n):
                 a[i][j] = sympy.cancel(a[i][j] - f * a[k][j])
     return L, piv
@@ -354,9 +354,8 @@ def _symbolic_hypotheses(piv: list[sympy.Expr], which: str, assume: bool) -> lis
 
 
 def _root_parts(s: flint.fmpq) -> tuple[flint.fmpq, int]:
-    """``sqrt(s) = c * sqrt(m)`` with c rational and m a positive integer (small square factors moved out)."""
-    num, den = int(s.p) * int(s.q), int(s.q)  # sqrt(p/q) = sqrt(p q) / q
-    k, m = _square_part(num)
+    """``sqrt(s) = c * sqrt(m)`` with c rational and m a positive integer (:func:`urnn_sym.parsing.root_parts`)."""
+    k, den, m = root_parts(int(s.p), int(s.q))
     return flint.fmpq(k, den), m
 
 
@@ -460,13 +459,13 @@ def ldl_completion(W: Any, *, assume_contractive: bool = False) -> LDLCompletion
     Z = L_P.LUsolve(S.T * L_Q)
     for i in range(n):
         for j in range(n):
-            Yr[i, j] = _simplest(-Z[i, j] / lam[i])
+            Yr[i, j] = simplest(-Z[i, j] / lam[i])
     R = sympy.Matrix(sympy.BlockMatrix([[S, L_Q], [L_P.T, Yr]]))
     lam_r = [sympy.sqrt(x) for x in lam]
     mu_r = [sympy.sqrt(x) for x in mu]
     left_r = [sympy.Integer(1)] * n + lam_r
     right_r = [sympy.Integer(1)] * n + mu_r
-    U = sympy.ImmutableMatrix(2 * n, 2 * n, lambda i, j: _simplest(left_r[i] * R[i, j] * right_r[j]))
+    U = sympy.ImmutableMatrix(2 * n, 2 * n, lambda i, j: simplest(left_r[i] * R[i, j] * right_r[j]))
     G = R.T * sympy.diag(*([1] * n + lam)) * R - sympy.diag(*([1] * n + [1 / m for m in mu]))
     ok = all(sympy.cancel(x) == 0 for x in G)
     check = Check(

@@ -391,8 +391,20 @@ def sqrt_rational(q: sympy.Rational) -> sympy.Expr:
     >>> sqrt_rational(sympy.Rational(467, 24)), sqrt_rational(sympy.Rational(9, 4))
     (sqrt(2802)/12, 3/2)
     """
-    k, m = _square_part(int(q.p) * int(q.q))
-    return radical(sympy.Rational(k, int(q.q)), m)
+    k, den, m = root_parts(int(q.p), int(q.q))
+    return radical(sympy.Rational(k, den), m)
+
+
+def root_parts(p: int, q: int) -> tuple[int, int, int]:
+    """``(k, q, m)`` with ``sqrt(p / q) = (k / q) sqrt(m)``: ``sqrt(p/q) = sqrt(p q) / q``, small squares out.
+
+    Examples
+    --------
+    >>> root_parts(467, 24)
+    (2, 24, 2802)
+    """
+    k, m = _square_part(p * q)
+    return k, q, m
 
 
 def radical_parts(value: Any) -> tuple[sympy.Rational, int] | None:

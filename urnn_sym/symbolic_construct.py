@@ -32,7 +32,7 @@ from typing import Any
 import sympy
 
 from .evidence import Check
-from .ldl import _simplest, ldl_completion
+from .ldl import ldl_completion, simplest
 from .model import RNN
 
 __all__ = ["construct_symbolic"]
@@ -77,7 +77,7 @@ def construct_symbolic(rnn: RNN, M: Any, *, norm: str, assume_contractive: bool)
     W, F, b, C, h0 = (sympy.Matrix(getattr(rnn, "_" + k)) for k in ("W", "F", "b", "C", "h0"))
     w = _norm(list(W))
     hyps = list(c.hypotheses)
-    margin = _simplest(1 - w**2)
+    margin = simplest(1 - w**2)
     if not margin.is_positive:
         if not assume_contractive:
             raise HypothesisNotMetError(
@@ -91,7 +91,7 @@ def construct_symbolic(rnn: RNN, M: Any, *, norm: str, assume_contractive: bool)
     H = drive if eta == 0 else sympy.Max(eta, drive)
     rows = c.rows
     rho = [_norm(list(rows.row(i))) for i in range(n)]
-    b2 = [_simplest(-sympy.sqrt(lam) * r * H) for lam, r in zip(c.pivots_P, rho, strict=True)]
+    b2 = [simplest(-sympy.sqrt(lam) * r * H) for lam, r in zip(c.pivots_P, rho, strict=True)]
     zeros_d = sympy.zeros(n, d)
     urnn = RNN(
         c.U,
