@@ -3,7 +3,7 @@
 Both comparisons run their baseline in the same process and print the measured
 times, residuals and ratios:
 
-1. float64, n = 1024 (a random contraction): ``urnn_sym.completion.unitary_completion``
+1. float64, n = 1024 (a random contraction): ``urnn_sym.construct.completion.unitary_completion``
    (one SVD) against ``D = sqrtm(I - W^T W)``, ``D* = sqrtm(I - W W^T)``; both
    include assembling U and measuring ``max|U^T U - I|``.
    Targets: residual <= 5e-15 and >= 4x faster.
@@ -23,8 +23,8 @@ import numpy as np
 import scipy.linalg
 import sympy
 
-from urnn_sym.completion import unitary_completion
-from urnn_sym.rational import rational_defect_svd
+from urnn_sym.construct.completion import unitary_completion
+from urnn_sym.construct.rational import rational_defect_svd
 
 
 def sqrtm_completion(W: np.ndarray) -> tuple[np.ndarray, float]:

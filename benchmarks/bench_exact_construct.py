@@ -5,7 +5,7 @@ For each n the script builds a deterministic rational strict contraction W
 ``9/10 / (ceil(1000 sigma_max) / 1000)`` with ``sigma_max`` the float64 spectral
 norm, so ``||W||_2 < 0.9``) and times, in the same run:
 
-1. ``urnn_sym.ldl.ldl_completion(W)`` (python-flint: LDL^T of ``P = I - W^T W``
+1. ``urnn_sym.construct.ldl.ldl_completion(W)`` (python-flint: LDL^T of ``P = I - W^T W``
    and ``Q = I - W W^T``, the rational R and the exact certificate
    ``U^T U = I``; ``.orthogonal`` must hold), n = 16, 32, 64, 128 (256 with
    ``--full``).  Baselines:
@@ -19,7 +19,7 @@ norm, so ``||W||_2 < 0.9``) and times, in the same run:
       Python loops; ``--sympy-format ddm`` forces sympy's pure-Python dense
       format throughout.
    b. the path before this work: the certified norm by bisection,
-      ``urnn_sym.norms.spectral_norm_bounds(W, precision=2^-30)`` (over 90% of
+      ``urnn_sym.numbers.norms.spectral_norm_bounds(W, precision=2^-30)`` (over 90% of
       the old exact construction time), n <= 64.
 
 2. The full library path on ``RNN(W, F, b, C)`` (F n x 2, b, C 1 x n small
@@ -53,11 +53,11 @@ import numpy as np
 from sympy import QQ
 from sympy.polys.matrices import DomainMatrix
 
-from urnn_sym.equivalence import construct_urnn
-from urnn_sym.induction import prove_equivalence
-from urnn_sym.ldl import ldl_completion
+from urnn_sym.construct.ldl import ldl_completion
+from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.model import RNN
-from urnn_sym.norms import spectral_norm_bounds
+from urnn_sym.numbers.norms import spectral_norm_bounds
+from urnn_sym.smt.induction import prove_equivalence
 
 LDL_TARGETS = {64: 2.0, 128: 10.0}
 PROOF_TARGETS = {64: 10.0}

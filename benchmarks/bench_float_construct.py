@@ -5,9 +5,9 @@ float64 ReLU RNN (``W`` scaled to ``||W||_2 = 0.9``, ``F`` n x 4, ``b``,
 ``C`` 2 x n, ``h0``) and times, best of R repeats:
 
 * ``svd``: one ``numpy.linalg.svd`` of a random n x n matrix (the baseline);
-* ``completion``: ``urnn_sym.completion.unitary_completion(W)``, and with
+* ``completion``: ``urnn_sym.construct.completion.unitary_completion(W)``, and with
   ``check=False`` (no residual ``max|U^T U - I|``);
-* ``construct``: ``urnn_sym.equivalence.construct_urnn(rnn, 1)`` (full);
+* ``construct``: ``urnn_sym.construct.theorem1.construct_urnn(rnn, 1)`` (full);
 * ``RNN(arrays)``: ``RNN(W, F, b, C, h0)`` from numpy arrays;
 * ``RNN(lists)``: the same from lists of Python floats.
 
@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from urnn_sym.completion import unitary_completion
-from urnn_sym.equivalence import construct_urnn
+from urnn_sym.construct.completion import unitary_completion
+from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.model import RNN
 
 SIZES = (16, 32, 64, 128, 256, 512, 1024)

@@ -3,7 +3,7 @@
 ``householder_completion(V)`` for a rational isometry V (m x k, ``V^T V = I``)
 returns the orthogonal ``[V, Z] = H_1 ... H_k``.  The baseline is the reflection
 loop on Python lists of ``fmpq`` (retained as
-``urnn_sym.householder._householder_lists``, O(m^2 k) Python-level operations);
+``urnn_sym.construct.householder._householder_lists``, O(m^2 k) Python-level operations);
 the new path forms ``I - A_J A_JJ^{-T} A_J^T`` with ``A = [I; 0] - V`` by one
 inverse and a few ``fmpq_mat`` products.  Both run in this process on the same
 V; the script checks ``U^T U == I`` exactly and that both give the same U, and
@@ -31,8 +31,8 @@ from typing import Any
 
 import flint
 
-from urnn_sym.householder import _householder_lists, householder_completion
-from urnn_sym.rational import cayley
+from urnn_sym.construct.householder import _householder_lists, householder_completion
+from urnn_sym.construct.rational import cayley
 
 COEFFS = {
     2: [flint.fmpq(3, 5), flint.fmpq(4, 5)],

@@ -21,14 +21,14 @@ import numpy as np
 from scipy.stats import ortho_group
 
 from urnn_sym import RNN
-from urnn_sym.adversarial import (
+from urnn_sym.refute.adversarial import (
     agreement,
     shared_state_candidate,
     trained_candidate,
     truncated_construction,
     witness_construction,
 )
-from urnn_sym.distinguish import distinguishing_input
+from urnn_sym.refute.distinguish import distinguishing_input
 from urnn_sym.witnesses import lower_bound_witness
 
 

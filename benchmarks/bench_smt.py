@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from test_smt import relu_split, theorem1_pair
 
-from urnn_sym.smt import check_equivalence, prove_equivalence
+from urnn_sym.smt.check import check_equivalence, prove_equivalence
 
 
 def timed(fn, *args, **kwargs):

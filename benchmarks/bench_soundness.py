@@ -3,8 +3,8 @@
 Issue 14 made every "proved" pass three extra steps: each z3 unsat is preceded by
 a model of its assumptions alone, re-checked exactly (non-vacuity); each z3
 obligation is stored as SMT-LIB2 text; and the whole verdict is re-checked by
-:mod:`urnn_sym.certcheck` before it is returned.  This script measures the
-all-horizon proof (:func:`urnn_sym.smt.prove_equivalence`) of rational-defect
+:mod:`urnn_sym.smt.recheck` before it is returned.  This script measures the
+all-horizon proof (:func:`urnn_sym.smt.check.prove_equivalence`) of rational-defect
 Theorem 1 pairs at n = 4, 16, 32, in the same run:
 
 * baseline: the proof with those three steps switched off (monkeypatched);
@@ -15,7 +15,7 @@ and prints ``full / baseline`` (target: at most 2x).  Rows:
 1. ``discharge="auto"`` (the default: the ball invariant, exact certificates);
 2. ``discharge="z3"`` at n = 1, 2 (the ball obligations as z3 queries, so
    non-vacuity and the SMT-LIB2 text are exercised);
-3. the bounded check (:func:`urnn_sym.smt.check_equivalence`) of pairs that are
+3. the bounded check (:func:`urnn_sym.smt.check.check_equivalence`) of pairs that are
    equivalent but not of the Theorem 1 shape (a linear RNN against the ReLU RNN
    on ``[relu(h); relu(-h)]``), where every step is an unsat z3 query;
 4. ``recheck --solver cvc5`` of the n = 2 z3 verdict, against the z3 re-check.
@@ -36,13 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from bench_smt import general_pair
 from test_smt import theorem1_pair
 
-import urnn_sym.bounded as bounded
-import urnn_sym.induction as induction
-import urnn_sym.unrolling as unrolling
-import urnn_sym.vacuity as vacuity
-from urnn_sym.certcheck import recheck_document
+import urnn_sym.smt.bounded as bounded
+import urnn_sym.smt.induction as induction
+import urnn_sym.smt.unrolling as unrolling
+import urnn_sym.smt.vacuity as vacuity
 from urnn_sym.evidence import Check
-from urnn_sym.smt import check_equivalence, prove_equivalence
+from urnn_sym.smt.check import check_equivalence, prove_equivalence
+from urnn_sym.smt.recheck import recheck_document
 
 
 @contextmanager

@@ -21,8 +21,8 @@ import numpy as np
 import sympy
 
 from urnn_sym import simulate
+from urnn_sym.construct.hypotheses import is_contractive
 from urnn_sym.errors import SolverTimeoutError
-from urnn_sym.norms import is_contractive
 from urnn_sym.proofkit import CheckFailed, Script, checked, proved, unknown
 from urnn_sym.stacked import (
     StackedRNN,

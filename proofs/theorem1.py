@@ -14,12 +14,12 @@ import flint
 import sympy
 
 from urnn_sym import RNN, simulate
-from urnn_sym.completion import minimal_completion, unitary_completion
-from urnn_sym.equivalence import construct_urnn
-from urnn_sym.induction import prove_equivalence
-from urnn_sym.ldl import ldl_completion
+from urnn_sym.construct.completion import minimal_completion, unitary_completion
+from urnn_sym.construct.ldl import ldl_completion
+from urnn_sym.construct.rational import cayley, rational_defect_rnn, rational_defect_svd
+from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.proofkit import CheckFailed, Script, checked, proved
-from urnn_sym.rational import cayley, rational_defect_rnn, rational_defect_svd
+from urnn_sym.smt.induction import prove_equivalence
 
 script = Script("theorem1", "math.md section 2: unitary completion and the equivalent 2n-state URNN")
 

@@ -31,14 +31,19 @@ import flint
 import sympy
 
 from urnn_sym import RNN
-from urnn_sym.adversarial import shared_state_candidate, trained_candidate, truncated_construction, witness_construction
-from urnn_sym.distinguish import constructive_input
-from urnn_sym.equivalence import construct_urnn
-from urnn_sym.linearize import dimension_count, linearize
-from urnn_sym.norms import is_contractive, is_orthogonal
+from urnn_sym.construct.hypotheses import is_contractive, is_orthogonal
+from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.proofkit import CheckFailed, Script, checked, nonvacuity, proved, unknown, vacuous
 from urnn_sym.refutation import Refutation, recheck
-from urnn_sym.smt import prove_equivalence
+from urnn_sym.refute.adversarial import (
+    shared_state_candidate,
+    trained_candidate,
+    truncated_construction,
+    witness_construction,
+)
+from urnn_sym.refute.distinguish import constructive_input
+from urnn_sym.refute.linearize import dimension_count, linearize
+from urnn_sym.smt.check import prove_equivalence
 from urnn_sym.witnesses import lower_bound_witness
 
 script = Script("theorem2", "math.md section 3: every URNN equivalent to the witness has at least 2n states")

@@ -33,18 +33,18 @@ import numpy as np
 import sympy
 
 from urnn_sym import RNN, simulate
-from urnn_sym.norms import is_contractive, is_orthogonal
-from urnn_sym.obstruction import certified_minor, relu_contrast, sigmoid_obstruction
+from urnn_sym.construct.hypotheses import is_contractive, is_orthogonal
+from urnn_sym.numbers.activations import ball_activation
+from urnn_sym.numbers.arith import working_precision
 from urnn_sym.proofkit import CheckFailed, Script, checked, proved
-from urnn_sym.smooth import (
-    ball_activation,
+from urnn_sym.refute.obstruction import certified_minor, relu_contrast, sigmoid_obstruction
+from urnn_sym.refute.smooth import (
     delay_line_candidate,
     distinguishing_input_smooth,
     fitted_candidate,
     random_candidate,
     recheck_smooth,
     sigmoid_witness,
-    working_precision,
 )
 
 script = Script("theorem3", "math.md section 4: no URNN with finitely many states matches the sigmoid witness")

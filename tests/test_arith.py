@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.arith: parsing, inference of the number system, the matrix interface."""
+"""Tests of urnn_sym.numbers.arith: parsing, inference of the number system, the matrix interface."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from urnn_sym.arith import (
+from urnn_sym.errors import (
+    EntryTypeError,
+    InvalidArgumentError,
+    NonFiniteError,
+    ParseError,
+    ShapeError,
+    UnsupportedError,
+)
+from urnn_sym.numbers.arith import (
     arb_enclosure,
     arith,
     as_fraction,
@@ -23,14 +31,6 @@ from urnn_sym.arith import (
     to_system,
     to_vector,
     working_precision,
-)
-from urnn_sym.errors import (
-    EntryTypeError,
-    InvalidArgumentError,
-    NonFiniteError,
-    ParseError,
-    ShapeError,
-    UnsupportedError,
 )
 
 pytestmark = pytest.mark.timeout(60)

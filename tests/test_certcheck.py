@@ -13,13 +13,13 @@ import z3
 from clitools import run
 
 from urnn_sym import RNN, InvalidArgumentError
-from urnn_sym.certcheck import SoundnessError, confirm, decide_smtlib, recheck_document
-from urnn_sym.equivalence import construct_urnn
+from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.io import read_rnn
 from urnn_sym.refutation import exact_outputs
-from urnn_sym.smt import check_equivalence, prove_equivalence, recheck_verdict
-from urnn_sym.unrolling import _Z3Numbers
-from urnn_sym.vacuity import evaluate, show_nonvacuous
+from urnn_sym.smt.check import check_equivalence, prove_equivalence, recheck_verdict
+from urnn_sym.smt.recheck import SoundnessError, confirm, decide_smtlib, recheck_document
+from urnn_sym.smt.solver import Z3Numbers
+from urnn_sym.smt.vacuity import evaluate, show_nonvacuous
 from urnn_sym.verdict import Verdict
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -45,7 +45,7 @@ def nested() -> tuple[RNN, RNN]:
 
 
 def test_nested_radicals_get_distinct_names() -> None:
-    nums = _Z3Numbers(z3.Context())
+    nums = Z3Numbers(z3.Context())
     nums.term(sympy.sqrt(48 * sympy.sqrt(21) + 227))
     names = [str(r) for r, _ in nums.roots]
     assert names == ["sqrt_0", "sqrt_1"]  # the inner root first, each its own variable
@@ -57,7 +57,7 @@ def test_nested_radicals_get_distinct_names() -> None:
 
 
 def test_a_name_cannot_be_made_twice() -> None:
-    nums = _Z3Numbers(z3.Context())
+    nums = Z3Numbers(z3.Context())
     nums.var("x_0")
     with pytest.raises(AssertionError, match="made twice"):
         nums.var("x_0")
@@ -244,7 +244,7 @@ def test_cli_issue_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_delayed_recheck_is_independent_and_can_fail() -> None:
-    from urnn_sym.certcheck import recheck_delayed
+    from urnn_sym.smt.recheck import recheck_delayed
     from urnn_sym.stacked import StackedRNN, to_delayed_single_layer
 
     net = StackedRNN([([["1/2"]], [[1]], [0]), ([["1/2"]], [[1]], [0])], [[1]])

@@ -162,7 +162,7 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
 
 
 def test_broken_pipe_is_quiet(monkeypatch, capsys) -> None:
-    import urnn_sym.cli_obstruction as module
+    import urnn_sym.cli.obstruction as module
 
     def gone(**_: object) -> None:
         raise BrokenPipeError(32, "Broken pipe")
@@ -174,7 +174,7 @@ def test_broken_pipe_is_quiet(monkeypatch, capsys) -> None:
 
 
 def test_an_internal_error_is_one_line_unless_debugging(monkeypatch, capsys) -> None:
-    import urnn_sym.cli_obstruction as module
+    import urnn_sym.cli.obstruction as module
 
     def bug(**_: object) -> None:
         raise ZeroDivisionError("oops")

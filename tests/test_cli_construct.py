@@ -9,9 +9,9 @@ import pytest
 
 from urnn_sym import simulate
 from urnn_sym.cli import main
+from urnn_sym.construct.hypotheses import is_orthogonal
+from urnn_sym.construct.rational import rational_defect_rnn
 from urnn_sym.io import read_rnn, write_rnn
-from urnn_sym.norms import is_orthogonal
-from urnn_sym.rational import rational_defect_rnn
 
 pytestmark = pytest.mark.timeout(120)
 

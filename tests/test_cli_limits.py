@@ -25,9 +25,9 @@ import pytest
 from clitools import run
 
 from urnn_sym.cli import MAX_HORIZON, build_parser, main
+from urnn_sym.cli.wallclock import DeadlineExceeded, finishing, time_left, wall_clock_limit
 from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.io import atomic_write_text
-from urnn_sym.wallclock import DeadlineExceeded, finishing, time_left, wall_clock_limit
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -143,11 +143,11 @@ def _slow_commands() -> list[tuple[str, list[str], str]]:
 
 
 _TARGETS = {
-    "w": ("urnn_sym.cli_witness", "distinguishing_input"),
-    "c": ("urnn_sym.cli_construct", "construct_urnn"),
-    "o": ("urnn_sym.cli_obstruction", "sigmoid_obstruction"),
-    "s1": ("urnn_sym.cli_stacked", "to_delayed_single_layer"),
-    "su": ("urnn_sym.cli_stacked", "stack_to_urnn"),
+    "w": ("urnn_sym.cli.witness", "distinguishing_input"),
+    "c": ("urnn_sym.cli.construct", "construct_urnn"),
+    "o": ("urnn_sym.cli.obstruction", "sigmoid_obstruction"),
+    "s1": ("urnn_sym.cli.stacked", "to_delayed_single_layer"),
+    "su": ("urnn_sym.cli.stacked", "stack_to_urnn"),
 }
 
 
@@ -187,7 +187,7 @@ def test_refute_passes_the_time_left_to_the_solver(scratch: Path, capsys, monkey
         seen.append(timeout)
         return _spin()
 
-    monkeypatch.setattr("urnn_sym.cli_witness.distinguishing_input", record)
+    monkeypatch.setattr("urnn_sym.cli.witness.distinguishing_input", record)
     code, _, err, elapsed = _timed(
         capsys, "refute", "examples/rnn_exact.json", "examples/rnn_exact.json", "--input-bound", "1", "--timeout", "2"
     )
@@ -197,8 +197,8 @@ def test_refute_passes_the_time_left_to_the_solver(scratch: Path, capsys, monkey
 
 def test_an_answer_found_in_time_is_written_in_full(scratch: Path, capsys, monkeypatch) -> None:
     """The limit reached while the answer is being written: the file is completed and the command succeeds."""
-    import urnn_sym.cli_construct as module
-    from urnn_sym.equivalence import construct_urnn
+    import urnn_sym.cli.construct as module
+    from urnn_sym.construct.theorem1 import construct_urnn
     from urnn_sym.io import read_rnn
 
     ready = construct_urnn(read_rnn("examples/rnn_exact.json"), 1)  # the answer, found before the limit starts
@@ -264,7 +264,7 @@ def _raise_outer(signum: int, frame: Any) -> None:
 def test_a_callers_alarm_survives_the_limit(own_alarm, scratch: Path, capsys, monkeypatch) -> None:
     signal.signal(signal.SIGALRM, _raise_outer)
     signal.setitimer(signal.ITIMER_REAL, 60)
-    monkeypatch.setattr("urnn_sym.cli_construct.construct_urnn", _spin)
+    monkeypatch.setattr("urnn_sym.cli.construct.construct_urnn", _spin)
     code, _, err = run(capsys, "construct", "examples/rnn_exact.json", "--input-bound", "1", "--timeout", "0.5")
     assert code == 3 and "wall-clock timeout of 0.5 s" in err
     assert signal.getsignal(signal.SIGALRM) is _raise_outer
@@ -274,7 +274,7 @@ def test_a_callers_alarm_survives_the_limit(own_alarm, scratch: Path, capsys, mo
 def test_a_callers_earlier_alarm_still_fires(own_alarm, scratch: Path, capsys, monkeypatch) -> None:
     signal.signal(signal.SIGALRM, _raise_outer)
     signal.setitimer(signal.ITIMER_REAL, 0.3)
-    monkeypatch.setattr("urnn_sym.cli_construct.construct_urnn", _spin)
+    monkeypatch.setattr("urnn_sym.cli.construct.construct_urnn", _spin)
     start = time.monotonic()
     with pytest.raises(_Outer):
         main(["construct", "examples/rnn_exact.json", "--input-bound", "1", "--timeout", "30"])
@@ -283,7 +283,7 @@ def test_a_callers_earlier_alarm_still_fires(own_alarm, scratch: Path, capsys, m
 
 
 def test_outside_the_main_thread_a_watchdog_stops_the_command(scratch: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr("urnn_sym.cli_construct.construct_urnn", _swallow_once)
+    monkeypatch.setattr("urnn_sym.cli.construct.construct_urnn", _swallow_once)
     codes: list[int] = []
     argv = ["construct", "examples/rnn_exact.json", "--input-bound", "1", "-o", "u.json", "--timeout", "1"]
     thread = threading.Thread(target=lambda: codes.append(main(argv)))
@@ -442,3 +442,22 @@ def test_a_deadline_inside_a_finalizer_is_not_lost_or_printed(capsys) -> None:
         while time.monotonic() < end:
             pass
     assert "Exception ignored" not in capsys.readouterr().err
+
+
+def test_a_deadline_wrapped_by_library_code_is_still_the_timeout():
+    """ctypes wraps an exception raised while it converts arguments ("ArgumentError: argument 2:
+    DeadlineExceeded ..."); once the deadline has fired, such an exception is reported as the timeout."""
+    import ctypes
+    import time
+
+    from urnn_sym.cli.wallclock import DeadlineExceeded, wall_clock_limit
+
+    with pytest.raises(DeadlineExceeded) as info, wall_clock_limit(0.05):
+        try:
+            while True:
+                time.sleep(0.005)
+        except DeadlineExceeded as exc:
+            raise ctypes.ArgumentError(f"argument 2: DeadlineExceeded: {exc}") from None
+    assert "wall-clock timeout of 0.05 s" in str(info.value)
+    with pytest.raises(ValueError), wall_clock_limit(5):  # before the deadline, other errors pass unchanged
+        raise ValueError("not a timeout")

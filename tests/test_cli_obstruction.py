@@ -12,7 +12,7 @@ from clitools import run
 from urnn_sym import RNN
 from urnn_sym.cli import main
 from urnn_sym.io import write_rnn
-from urnn_sym.smooth import sigmoid_witness
+from urnn_sym.refute.smooth import sigmoid_witness
 from urnn_sym.witnesses import lower_bound_witness
 
 pytestmark = pytest.mark.timeout(120)

@@ -10,7 +10,7 @@ import pytest
 from clitools import run
 
 from urnn_sym.io import write_rnn
-from urnn_sym.smooth import delay_line_candidate, sigmoid_witness
+from urnn_sym.refute.smooth import delay_line_candidate, sigmoid_witness
 from urnn_sym.witnesses import lower_bound_witness
 
 pytestmark = pytest.mark.timeout(120)

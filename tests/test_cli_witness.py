@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from clitools import run
 
-from urnn_sym.adversarial import shared_state_candidate, trained_candidate, witness_construction
 from urnn_sym.cli import main
 from urnn_sym.io import read_rnn, write_rnn
+from urnn_sym.refute.adversarial import shared_state_candidate, trained_candidate, witness_construction
 from urnn_sym.witnesses import lower_bound_witness
 
 pytestmark = pytest.mark.timeout(120)

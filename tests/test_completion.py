@@ -1,4 +1,7 @@
-"""Tests of urnn_sym.completion and urnn_sym.rational: defect operators, completions, the rational-defect family."""
+"""Tests of urnn_sym.construct.completion and urnn_sym.construct.rational.
+
+Defect operators, completions, the rational-defect family.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN
-from urnn_sym.completion import (
+from urnn_sym.construct.completion import (
     defect_operators,
     householder_completion,
     minimal_completion,
     radical_free_zero,
     unitary_completion,
 )
+from urnn_sym.construct.hypotheses import is_orthogonal
+from urnn_sym.construct.rational import cayley, rational_defect_rnn, rational_defect_svd, rationalize
 from urnn_sym.errors import (
     EntryTypeError,
     HypothesisNotMetError,
@@ -27,8 +32,6 @@ from urnn_sym.errors import (
     ShapeError,
     UnsupportedError,
 )
-from urnn_sym.norms import is_orthogonal
-from urnn_sym.rational import cayley, rational_defect_rnn, rational_defect_svd, rationalize
 from urnn_sym.strategies import contractions
 
 pytestmark = pytest.mark.timeout(120)

@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.distinguish, urnn_sym.refutation and urnn_sym.adversarial."""
+"""Tests of urnn_sym.refute.distinguish, urnn_sym.refutation and urnn_sym.refute.adversarial."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN, EntryTypeError, FileFormatError, InvalidArgumentError, ShapeError, UnsupportedError
-from urnn_sym.adversarial import (
+from urnn_sym.refutation import Refutation, certify, inconclusive, recheck
+from urnn_sym.refutation.simulate import simulate_ball
+from urnn_sym.refute.adversarial import (
     agreement,
     shared_state_candidate,
     trained_candidate,
     truncated_construction,
     witness_construction,
 )
-from urnn_sym.distinguish import constructive_input, distinguishing_input
-from urnn_sym.refutation import Refutation, certify, inconclusive, recheck
-from urnn_sym.smooth import simulate_ball
+from urnn_sym.refute.distinguish import constructive_input, distinguishing_input
 from urnn_sym.strategies import orthogonal_matrices, rnns
 from urnn_sym.witnesses import lower_bound_witness
 

@@ -41,8 +41,8 @@ def _documented(doc: str) -> set[str]:
 def _public_objects():
     seen = set()
     modules = [urnn_sym] + [
-        importlib.import_module(f"urnn_sym.{m.name}")
-        for m in pkgutil.walk_packages(urnn_sym.__path__)
+        importlib.import_module(m.name)
+        for m in pkgutil.walk_packages(urnn_sym.__path__, prefix="urnn_sym.")
         if not m.name.split(".")[-1].startswith("_")
     ]
     for module in modules:

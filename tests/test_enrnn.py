@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.enrnn: exact spectral-radius tests, eigenvalue normalisation and the ENRNN routes."""
+"""Tests of urnn_sym.construct.enrnn: exact spectral-radius tests, eigenvalue normalisation and the ENRNN routes."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given, settings
 
 from urnn_sym import RNN
-from urnn_sym.enrnn import (
+from urnn_sym.construct.enrnn import (
     diagonal_contraction,
     enrnn_route,
     normalize_eigenvalues,
     spectral_radius_below,
     spectral_radius_upper_bound,
 )
+from urnn_sym.construct.hypotheses import is_contractive
 from urnn_sym.errors import InvalidArgumentError, ShapeError, UnsupportedError
-from urnn_sym.norms import is_contractive
 from urnn_sym.strategies import contractions, orthogonal_matrices
 
 pytestmark = pytest.mark.timeout(120)

@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.equivalence: Theorem 1's URNN, its record, horizons, scaling and the boundary table."""
+"""Tests of urnn_sym.construct.theorem1: Theorem 1's URNN, its record, horizons, scaling and the boundary table."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN, simulate
-from urnn_sym.arith import entries
-from urnn_sym.equivalence import construct_urnn, rescale
+from urnn_sym.construct.hypotheses import is_contractive, is_orthogonal
+from urnn_sym.construct.rational import cayley, rational_defect_rnn
+from urnn_sym.construct.theorem1 import construct_urnn, rescale
 from urnn_sym.errors import (
     EntryTypeError,
     HypothesisNotMetError,
     InvalidArgumentError,
     NotContractiveError,
 )
-from urnn_sym.norms import is_contractive, is_orthogonal
-from urnn_sym.rational import cayley, rational_defect_rnn
+from urnn_sym.numbers.arith import entries
 from urnn_sym.strategies import rational_defect_rnns, rnns
 
 pytestmark = pytest.mark.timeout(120)

@@ -13,9 +13,10 @@ import scipy.linalg
 from urnn_sym import RNN, simulate
 from urnn_sym.cli import main
 from urnn_sym.errors import InvalidArgumentError, NotContractiveError
+from urnn_sym.experiments.config import ExperimentConfig
 from urnn_sym.experiments.data import activity, make_trial, make_trials, realised_snr_db, true_recurrence
 from urnn_sym.experiments.report import CSV_COLUMNS, summarize, write_outputs
-from urnn_sym.experiments.runner import ExperimentConfig, run_experiment
+from urnn_sym.experiments.runner import run_experiment
 from urnn_sym.experiments.theory import check_theorem1, theorem1_urnn_float
 from urnn_sym.experiments.train import (
     fit,

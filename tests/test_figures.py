@@ -1,4 +1,4 @@
-"""Tests of the slide figures (urnn_sym.figures) and of ``urnn-sym figures``."""
+"""Tests of the slide figures (urnn_sym.experiments.figures) and of ``urnn-sym figures``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from clitools import run as run_cli
 
-from urnn_sym import figures
 from urnn_sym.cli import main
 from urnn_sym.errors import FileFormatError, InvalidArgumentError
-from urnn_sym.figures import (
+from urnn_sym.experiments import figures
+from urnn_sym.experiments.figures import (
     FIGURES,
     RNN_COLOR,
     URNN_COLOR,
@@ -29,7 +29,7 @@ from urnn_sym.figures import (
 )
 from urnn_sym.io import read_rnn
 from urnn_sym.model import simulate
-from urnn_sym.smooth import delay_line_candidate, distinguishing_input_smooth, fitted_candidate, sigmoid_witness
+from urnn_sym.refute.smooth import delay_line_candidate, distinguishing_input_smooth, fitted_candidate, sigmoid_witness
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -282,7 +282,9 @@ def test_progress_lines(tmp_path) -> None:
 
 
 def test_import_stays_light() -> None:
-    code = "import sys, urnn_sym, urnn_sym.figures, urnn_sym.cli_figures; print('matplotlib' in sys.modules)"
+    code = (
+        "import sys, urnn_sym, urnn_sym.experiments.figures, urnn_sym.cli.figures; print('matplotlib' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

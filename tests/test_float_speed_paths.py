@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from urnn_sym import RNN
-from urnn_sym.arith import entries, infer_system, to_matrix, to_vector
-from urnn_sym.completion import unitary_completion
+from urnn_sym.construct.completion import unitary_completion
+from urnn_sym.construct.halmos import _halmos_residual, orthogonality_check
 from urnn_sym.errors import EntryTypeError, NonFiniteError, ShapeError
-from urnn_sym.halmos import _halmos_residual, orthogonality_check
+from urnn_sym.numbers.arith import entries, infer_system, to_matrix, to_vector
 
 pytestmark = pytest.mark.timeout(120)
 

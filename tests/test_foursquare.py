@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.foursquare: exact sums of at most four rational squares without factoring."""
+"""Tests of urnn_sym.numbers.foursquare: exact sums of at most four rational squares without factoring."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from urnn_sym import foursquare
 from urnn_sym.errors import InvalidArgumentError, UnsupportedError
-from urnn_sym.foursquare import integer_squares, rational_squares
+from urnn_sym.numbers import foursquare
+from urnn_sym.numbers.foursquare import integer_squares, rational_squares
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -1,7 +1,7 @@
 """Hostile input (huge exponents and digit counts, deep nesting, bad JSON) answers at once with a typed error.
 
 Most table rows hung or ended in an internal error before the limits of
-``urnn_sym.parsing`` and ``urnn_sym.io.read_json``; the rest guard behaviour
+``urnn_sym.numbers.parsing`` and ``urnn_sym.io.read_json``; the rest guard behaviour
 that was already right.  Every test has a 20 s timeout, 60 s through the CLI.
 pytest-timeout stops a hang only when it returns to Python code now and then;
 a big-integer power in C is not interrupted, so a regression there shows as a
@@ -22,10 +22,7 @@ import pytest
 import sympy
 from clitools import run
 
-from urnn_sym import _jsonread, parsing
 from urnn_sym import io as urnn_io
-from urnn_sym._validation import check_input_bound
-from urnn_sym.arith import arb_enclosure, as_fraction, exact_sign, parse_number, to_matrix
 from urnn_sym.errors import (
     EntryTypeError,
     FileFormatError,
@@ -35,7 +32,10 @@ from urnn_sym.errors import (
     UnsupportedError,
 )
 from urnn_sym.io import atomic_write_text, format_number, read_json, read_rnn
-from urnn_sym.parsing import (
+from urnn_sym.numbers import jsonread as _jsonread
+from urnn_sym.numbers import parsing
+from urnn_sym.numbers.arith import arb_enclosure, as_fraction, exact_sign, parse_number, to_matrix
+from urnn_sym.numbers.parsing import (
     MAX_DIGITS,
     MAX_EXPONENT,
     MAX_NESTING,
@@ -44,6 +44,7 @@ from urnn_sym.parsing import (
     MAX_TEXT_LENGTH,
     MAX_TOKENS,
 )
+from urnn_sym.validation import check_input_bound
 
 pytestmark = pytest.mark.timeout(20)
 

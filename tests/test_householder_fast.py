@@ -11,9 +11,9 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from urnn_sym.construct.householder import _householder_lists, householder_completion
+from urnn_sym.construct.rational import cayley
 from urnn_sym.errors import InvalidArgumentError, ShapeError
-from urnn_sym.householder import _householder_lists, householder_completion
-from urnn_sym.rational import cayley
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -11,13 +11,13 @@ import pytest
 import sympy
 
 from urnn_sym import RNN, construct_urnn
-from urnn_sym.arith import as_sympy
 from urnn_sym.cli import main
-from urnn_sym.cli_latex import standalone_document
-from urnn_sym.completion import unitary_completion
+from urnn_sym.cli.latex import standalone_document
+from urnn_sym.construct.completion import unitary_completion
+from urnn_sym.construct.rational import rational_defect_rnn
 from urnn_sym.io import write_rnn
 from urnn_sym.latex import block_latex, construction_latex, matrix_latex, rnn_latex
-from urnn_sym.rational import rational_defect_rnn
+from urnn_sym.numbers.arith import as_sympy
 
 pytestmark = pytest.mark.timeout(120)
 

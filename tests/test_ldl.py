@@ -13,14 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN, simulate
-from urnn_sym.arith import arith
-from urnn_sym.equivalence import construct_urnn
+from urnn_sym.construct.halmos import radical_free_zero
+from urnn_sym.construct.ldl import _certified_ldl, ldl_completion, ldl_factor, one_radical
+from urnn_sym.construct.rational_completion import rational_completion
+from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.errors import HypothesisNotMetError, NotContractiveError
-from urnn_sym.halmos import radical_free_zero
-from urnn_sym.induction import prove_equivalence
-from urnn_sym.ldl import _certified_ldl, ldl_completion, ldl_factor, one_radical
-from urnn_sym.rational_completion import rational_completion
-from urnn_sym.scalars import _is_one_radical
+from urnn_sym.numbers.arith import arith
+from urnn_sym.numbers.scalars import _is_one_radical
+from urnn_sym.smt.induction import prove_equivalence
 from urnn_sym.strategies import input_sequences, rnns
 
 pytestmark = pytest.mark.timeout(300)

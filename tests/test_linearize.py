@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.linearize: exact patterns, Jacobians, null spaces and the lemma's quantities."""
+"""Tests of urnn_sym.refute.linearize: exact patterns, Jacobians, null spaces and the lemma's quantities."""
 
 from __future__ import annotations
 
@@ -11,17 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN, EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError, simulate
-from urnn_sym.adversarial import shared_state_candidate, witness_construction
-from urnn_sym.linearize import (
-    column_basis,
-    dimension_count,
-    hstack,
-    linearize,
-    nullspace,
-    pattern_matrix,
-    rank,
-    rational_parameters,
-)
+from urnn_sym.refutation.simulate import rational_parameters
+from urnn_sym.refute.adversarial import shared_state_candidate, witness_construction
+from urnn_sym.refute.linearize import column_basis, dimension_count, hstack, linearize, nullspace, pattern_matrix, rank
 from urnn_sym.strategies import input_sequences, rnns
 
 pytestmark = pytest.mark.timeout(60)

@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.norms: exact PSD tests, certified norm bounds, predicates."""
+"""Tests of urnn_sym.numbers.norms: exact PSD tests, certified norm bounds, predicates."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from urnn_sym.arith import to_matrix
+from urnn_sym.construct.hypotheses import is_contractive, is_orthogonal
 from urnn_sym.errors import InvalidArgumentError, ShapeError, UnsupportedError
-from urnn_sym.norms import (
-    is_contractive,
-    is_orthogonal,
+from urnn_sym.numbers.arith import to_matrix
+from urnn_sym.numbers.norms import (
     is_psd,
     ldl_pivots,
     row_norm_upper_bounds,

@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.obstruction: the Hankel pole-at-zero certificate and the ReLU contrast.
+"""Tests of urnn_sym.refute.obstruction: the Hankel pole-at-zero certificate and the ReLU contrast.
 
 Certified claims are re-checked independently: the equilibrium by a 100-digit
 mpmath fixed-point iteration, rank W by sympy, the certified minor by a 100-digit
@@ -17,7 +17,7 @@ import sympy
 
 from urnn_sym import RNN
 from urnn_sym.errors import EntryTypeError, HypothesisNotMetError, NotContractiveError, UnsupportedError
-from urnn_sym.obstruction import (
+from urnn_sym.refute.obstruction import (
     HANKEL,
     MEMORYLESS,
     certified_minor,
@@ -25,7 +25,7 @@ from urnn_sym.obstruction import (
     relu_contrast,
     sigmoid_obstruction,
 )
-from urnn_sym.smooth import sigmoid_witness
+from urnn_sym.refute.smooth import sigmoid_witness
 
 pytestmark = pytest.mark.timeout(120)
 

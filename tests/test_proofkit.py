@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import z3
 
-from urnn_sym.equivalence import construct_urnn
+from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.evidence import Check
 from urnn_sym.proofkit import (
@@ -36,7 +36,7 @@ from urnn_sym.proofkit import (
     unknown,
     vacuous,
 )
-from urnn_sym.smt import prove_equivalence
+from urnn_sym.smt.check import prove_equivalence
 from urnn_sym.witnesses import lower_bound_witness
 
 pytestmark = pytest.mark.timeout(120)

@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.scaling: the certified diagonal-similarity search."""
+"""Tests of urnn_sym.construct.scaling: the certified diagonal-similarity search."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import sympy
 
+from urnn_sym.construct.hypotheses import is_contractive
+from urnn_sym.construct.scaling import contracting_scaling, scaled_matrix, scaled_norm_infimum
 from urnn_sym.errors import ShapeError, UnsupportedError
-from urnn_sym.norms import is_contractive
-from urnn_sym.scaling import contracting_scaling, scaled_matrix, scaled_norm_infimum
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.smooth: the Theorem 3 witness, ball simulation, certified distinguishing inputs.
+"""Tests of urnn_sym.refute.smooth: the Theorem 3 witness, ball simulation, certified distinguishing inputs.
 
 Every certified claim is re-checked independently with mpmath at 100 digits
 (no python-flint involved): the outputs lie inside the recorded enclosures and
@@ -18,22 +18,22 @@ import sympy
 
 from urnn_sym import RNN, distinguishing_input, lower_bound_witness
 from urnn_sym.cli import main
+from urnn_sym.construct.hypotheses import is_contractive, is_orthogonal
 from urnn_sym.errors import EntryTypeError, FileFormatError, InvalidArgumentError, ShapeError, UnsupportedError
 from urnn_sym.io import write_rnn
 from urnn_sym.model import simulate
-from urnn_sym.norms import is_contractive, is_orthogonal
+from urnn_sym.numbers.activations import ball_activation
+from urnn_sym.numbers.arith import working_precision
 from urnn_sym.refutation import Refutation, input_within_bound, recheck
 from urnn_sym.refutation import parse_enclosure as exact_enclosure
-from urnn_sym.smooth import (
-    ball_activation,
+from urnn_sym.refutation.simulate import simulate_ball
+from urnn_sym.refute.smooth import (
     delay_line_candidate,
     distinguishing_input_smooth,
     fitted_candidate,
     random_candidate,
     recheck_smooth,
     sigmoid_witness,
-    simulate_ball,
-    working_precision,
 )
 
 pytestmark = pytest.mark.timeout(120)

@@ -1,4 +1,4 @@
-"""Tests of urnn_sym.smt and urnn_sym.verdict: bounded checks, inductive proofs, certificates."""
+"""Tests of urnn_sym.smt.check and urnn_sym.verdict: bounded checks, inductive proofs, certificates."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN, EntryTypeError, FileFormatError, InvalidArgumentError, ShapeError, UnsupportedError
-from urnn_sym.norms import is_orthogonal, row_norm_upper_bounds, spectral_norm_upper_bound, vector_norm_upper_bound
+from urnn_sym.construct.hypotheses import is_orthogonal
+from urnn_sym.numbers.norms import row_norm_upper_bounds, spectral_norm_upper_bound, vector_norm_upper_bound
 from urnn_sym.refutation import exact_outputs
-from urnn_sym.smt import (
+from urnn_sym.smt.check import (
     Shape,
     check_equivalence,
     distinguishing_input_smt,
@@ -27,8 +28,8 @@ from urnn_sym.smt import (
     prove_equivalence,
     recheck_verdict,
 )
+from urnn_sym.smt.solver import _simplest_between, canonical_inputs
 from urnn_sym.strategies import rnns
-from urnn_sym.unrolling import _canonical_inputs, _simplest_between
 from urnn_sym.verdict import Obligation, Verdict
 
 pytestmark = pytest.mark.timeout(120)
@@ -409,10 +410,10 @@ def test_simplest_between_and_canonical_inputs() -> None:
     assert _simplest_between(Q(-23, 10), Q(-21, 10)) == Q(-9, 4)
     assert _simplest_between(Q(314, 100), Q(315, 100)) == Q(22, 7)
     # accepted: anything with x(0) > 1/2; the ladder around 5/7 reaches 1 first; x(1) is free, so 0
-    rows = _canonical_inputs([[Q(5, 7)], [Q(-13, 17)]], Q(1), lambda r: r[0][0] > Q(1, 2))
+    rows = canonical_inputs([[Q(5, 7)], [Q(-13, 17)]], Q(1), lambda r: r[0][0] > Q(1, 2))
     assert rows == [[Q(1)], [Q(0)]]
     # nothing simpler is accepted: the input is kept
-    assert _canonical_inputs([[Q(5, 7)]], Q(1), lambda r: r[0][0] == Q(5, 7)) == [[Q(5, 7)]]
+    assert canonical_inputs([[Q(5, 7)]], Q(1), lambda r: r[0][0] == Q(5, 7)) == [[Q(5, 7)]]
 
 
 def test_no_timing_in_proof_text() -> None:

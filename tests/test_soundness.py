@@ -52,10 +52,10 @@ from hypothesis import HealthCheck, Phase, currently_in_test_context, event, giv
 from hypothesis import strategies as st
 
 from urnn_sym import RNN, simulate
-from urnn_sym.arith import exact_sign
-from urnn_sym.equivalence import construct_urnn
+from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.io import dump_rnn, load_rnn
-from urnn_sym.smt import check_equivalence, prove_equivalence, recheck_verdict
+from urnn_sym.numbers.arith import exact_sign
+from urnn_sym.smt.check import check_equivalence, prove_equivalence, recheck_verdict
 from urnn_sym.strategies import (
     RNNPair,
     equivalent_pairs,
@@ -199,7 +199,7 @@ def reproducer(pair: RNNPair, call: str) -> str:
             "import json",
             "from fractions import Fraction",
             "from urnn_sym.io import load_rnn",
-            "from urnn_sym.smt import check_equivalence, prove_equivalence, recheck_verdict",
+            "from urnn_sym.smt.check import check_equivalence, prove_equivalence, recheck_verdict",
             "from urnn_sym.verdict import Verdict",
             f"a = load_rnn(json.loads({json.dumps(json.dumps(dump_rnn(pair.a)))}))",
             f"b = load_rnn(json.loads({json.dumps(json.dumps(dump_rnn(pair.b)))}))",
@@ -524,7 +524,7 @@ def test_theorem1_urnn_above_its_construction_bound_is_not_proved(name: str, mak
 @pytest.mark.timeout(120)
 def test_the_campaign_sees_proofs_and_refutations() -> None:
     """Fixed pairs the checkers decide, so the campaign is not vacuous (every verdict judged as above)."""
-    from urnn_sym.rational import rational_defect_rnn
+    from urnn_sym.construct.rational import rational_defect_rnn
 
     inst = rational_defect_rnn(2, 1, 1, seed=7)
     res = construct_urnn(inst.rnn, 1, svd=inst.svd)

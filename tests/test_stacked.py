@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN, simulate
-from urnn_sym.arith import as_fraction
+from urnn_sym.construct.hypotheses import is_contractive
 from urnn_sym.errors import (
     EntryTypeError,
     FileFormatError,
@@ -23,7 +23,7 @@ from urnn_sym.errors import (
     ShapeError,
     UnsupportedError,
 )
-from urnn_sym.norms import is_contractive
+from urnn_sym.numbers.arith import as_fraction
 from urnn_sym.stacked import (
     STACKED_FORMAT,
     StackedRNN,

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from urnn_sym import RNN, simulate
-from urnn_sym.arith import exact_sign
+from urnn_sym.construct.hypotheses import is_contractive
 from urnn_sym.errors import InvalidArgumentError
-from urnn_sym.norms import is_contractive
+from urnn_sym.numbers.arith import exact_sign
 from urnn_sym.strategies import (
     RNNPair,
     contractions,

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from urnn_sym import EntryTypeError, InvalidArgumentError, simulate
-from urnn_sym.norms import is_contractive
+from urnn_sym.construct.hypotheses import is_contractive
 from urnn_sym.strategies import input_sequences
 from urnn_sym.witnesses import MAX_WITNESS_STATES, lower_bound_witness
 

@@ -6,11 +6,10 @@ See the README and ``docs/`` for the theorems; the public API is listed in
 
 from __future__ import annotations
 
-from .arith import arith, parse_number
-from .completion import minimal_completion, unitary_completion
-from .distinguish import distinguishing_input
-from .equivalence import construct_urnn
-from .errors import (
+from urnn_sym.construct.completion import minimal_completion, unitary_completion
+from urnn_sym.construct.rational import rationalize
+from urnn_sym.construct.theorem1 import construct_urnn
+from urnn_sym.errors import (
     EntryTypeError,
     FileFormatError,
     HypothesisNotMetError,
@@ -23,18 +22,18 @@ from .errors import (
     UnsupportedError,
     UrnnSymError,
 )
-from .latex import construction_latex, rnn_latex
-from .model import RNN, simulate
-from .obstruction import sigmoid_obstruction
-from .rational import rationalize
-from .refutation import Refutation
-from .smooth import sigmoid_witness
-from .smt import check_equivalence, prove_equivalence
-from .stacked import StackedRNN, simulate_stacked, to_delayed_single_layer
-from .verdict import Verdict
-from .witnesses import lower_bound_witness
-
-__version__ = "0.1.0"
+from urnn_sym.latex import construction_latex, rnn_latex
+from urnn_sym.model import RNN, simulate
+from urnn_sym.numbers.arith import arith, parse_number
+from urnn_sym.refutation import Refutation
+from urnn_sym.refute.distinguish import distinguishing_input
+from urnn_sym.refute.obstruction import sigmoid_obstruction
+from urnn_sym.refute.smooth import sigmoid_witness
+from urnn_sym.smt.check import check_equivalence, prove_equivalence
+from urnn_sym.stacked import StackedRNN, simulate_stacked, to_delayed_single_layer
+from urnn_sym.verdict import Verdict
+from urnn_sym.version import __version__
+from urnn_sym.witnesses import lower_bound_witness
 
 __all__ = [
     "RNN",

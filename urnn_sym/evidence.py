@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .parsing import radical_text
+from urnn_sym.numbers.parsing import radical_text
 
 __all__ = ["Check", "jsonable"]
 

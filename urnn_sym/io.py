@@ -23,8 +23,8 @@ T rows of d entries and the same entry rules; a bare list of rows is accepted.
 Every file is read by :func:`read_json`, which refuses hostile documents with a
 :class:`FileFormatError` naming the file: more than ``MAX_JSON_BYTES`` bytes,
 nesting deeper than ``MAX_JSON_DEPTH``, duplicate keys, non-finite numbers, and
-integers longer than :data:`urnn_sym.parsing.MAX_DIGITS` digits; string entries
-obey the limits of :func:`urnn_sym.parsing.parse_number`.
+integers longer than :data:`urnn_sym.numbers.parsing.MAX_DIGITS` digits; string entries
+obey the limits of :func:`urnn_sym.numbers.parsing.parse_number`.
 
 Writers replace the target atomically (temporary file, then ``os.replace``), so a
 failed write never leaves a half-written file, and their errors name the target,
@@ -45,11 +45,11 @@ import flint
 import numpy as np
 import sympy
 
-from ._jsonread import MAX_JSON_BYTES, MAX_JSON_DEPTH, read_json
-from .arith import as_sympy, entries, parse_number
-from .errors import FileFormatError, UnsupportedError, UrnnSymError
-from .model import RNN
-from .parsing import radical_text
+from urnn_sym.errors import FileFormatError, UnsupportedError, UrnnSymError
+from urnn_sym.model import RNN
+from urnn_sym.numbers.arith import as_sympy, entries, parse_number
+from urnn_sym.numbers.jsonread import MAX_JSON_BYTES, MAX_JSON_DEPTH, read_json
+from urnn_sym.numbers.parsing import radical_text
 
 __all__ = [
     "INPUTS_FORMAT",
@@ -137,7 +137,7 @@ def convert_field(
         If ``value`` is not nested ``depth`` deep or an entry is not a number
         or a numeric string.
     ParseError
-        If a string entry is not a number (see :func:`urnn_sym.arith.parse_number`).
+        If a string entry is not a number (see :func:`urnn_sym.numbers.arith.parse_number`).
 
     Examples
     --------
@@ -184,7 +184,7 @@ def load_rnn(data: Any, *, exact: bool = False, source: str = "rnn") -> RNN:
         missing, ``"symbols"`` is not a list of identifiers, or a field is not a
         list (of rows) of numbers / strings.
     UrnnSymError
-        Any error raised by :class:`RNN` or :func:`urnn_sym.arith.parse_number`
+        Any error raised by :class:`RNN` or :func:`urnn_sym.numbers.arith.parse_number`
         (``ShapeError``, ``ParseError``, ``EntryTypeError``,
         ``InvalidArgumentError``, ...), re-raised as the same class with
         ``source`` prepended to the message.
@@ -295,7 +295,7 @@ def format_number(x: Any) -> Any:
         become strings such as ``"3/5"`` or ``"-2"`` (of any length: Python's
         limit on ``str(int)`` does not apply); anything else becomes
         ``str(sympy.sympify(x))`` (e.g. ``"sqrt(2)/2"``), which
-        :func:`urnn_sym.arith.parse_number` reads back.
+        :func:`urnn_sym.numbers.arith.parse_number` reads back.
 
     Returns
     -------

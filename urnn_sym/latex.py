@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
-from .arith import as_sympy
-from .model import RNN
+from urnn_sym.model import RNN
+from urnn_sym.numbers.arith import as_sympy
 
 if TYPE_CHECKING:
-    from .equivalence import URNNConstruction
+    from urnn_sym.construct.construction import URNNConstruction
 
 __all__ = ["block_latex", "construction_latex", "matrix_latex", "rnn_latex"]
 
@@ -149,7 +149,7 @@ def construction_latex(construction: URNNConstruction, *, full: bool = False) ->
     Parameters
     ----------
     construction : URNNConstruction
-        A result of :func:`urnn_sym.equivalence.construct_urnn`.
+        A result of :func:`urnn_sym.construct.theorem1.construct_urnn`.
     full : bool
         Also print the whole matrix ``U`` (large for n > 2 with algebraic entries).
 

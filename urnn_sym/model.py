@@ -26,8 +26,9 @@ import flint
 import numpy as np
 import sympy
 
-from . import _validation as v
-from .arith import (
+from urnn_sym import validation as v
+from urnn_sym.errors import EntryTypeError, InvalidArgumentError, NonFiniteError, ShapeError, UnsupportedError
+from urnn_sym.numbers.arith import (
     arith,
     as_sympy,
     entries,
@@ -38,8 +39,7 @@ from .arith import (
     to_system,
     to_vector,
 )
-from .errors import EntryTypeError, InvalidArgumentError, NonFiniteError, ShapeError, UnsupportedError
-from .matrices import _infer_fields
+from urnn_sym.numbers.matrices import infer_fields
 
 __all__ = ["RNN", "simulate", "to_inputs"]
 
@@ -81,7 +81,7 @@ class RNN:
         If W is not square, a dimension is 0, or F, C, b, h0 do not match n
         (the message names the field and the expected and found shapes).
     EntryTypeError, NonFiniteError, ParseError
-        If an entry cannot be converted (see :func:`urnn_sym.arith.to_matrix`).
+        If an entry cannot be converted (see :func:`urnn_sym.numbers.arith.to_matrix`).
 
     Notes
     -----
@@ -120,7 +120,7 @@ class RNN:
             raise InvalidArgumentError(f"system: expected float64, exact or symbolic but found {system!r}")
         given = {"W": W, "F": F, "C": C, "b": b, "h0": h0}
         if system is None:
-            system, converted = _infer_fields(given)
+            system, converted = infer_fields(given)
             if system == "float64":
                 given.update(converted)  # float lists already checked and converted: not again
         mats = {k: to_matrix(k, given[k], system=system) for k in ("W", "F", "C")}
@@ -246,7 +246,7 @@ class RNN:
         return RNN(**fields)
 
     def to_system(self, system: str) -> RNN:
-        """The same RNN in another number system (see :func:`urnn_sym.arith.to_system`)."""
+        """The same RNN in another number system (see :func:`urnn_sym.numbers.arith.to_system`)."""
         if system == self._system:
             return self
         fields = {k: to_system(getattr(self, "_" + k), system, name=k) for k in _FIELDS}
@@ -307,7 +307,7 @@ def to_inputs(xs: Any, d: int, system: str, *, name: str = "xs") -> Any:
         ``numpy.asarray`` turns into a float array of shape (T, d), or (T, B, d)
         for a batch of B sequences.  exact / symbolic: a list (or numpy / sympy
         matrix) of T rows of d entries, each converted with
-        :func:`urnn_sym.arith.to_vector`.
+        :func:`urnn_sym.numbers.arith.to_vector`.
     d : int
         The input dimension the rows must have (``rnn.d``).
     system : {"float64", "exact", "symbolic"}
@@ -483,7 +483,7 @@ def simulate(rnn: RNN, xs: Any, *, return_states: bool = False) -> Any:
     -----
     The recursion of math.md section 1, ``h(k) = phi(W h(k-1) + F x(k) + b)``,
     ``y(k) = C h(k)``, ``h(-1) = h0``.  Exact ReLU decides ``z > 0`` exactly
-    (:func:`urnn_sym.arith.exact_sign` for algebraic entries).
+    (:func:`urnn_sym.numbers.arith.exact_sign` for algebraic entries).
 
     Examples
     --------

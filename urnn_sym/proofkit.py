@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InvalidArgumentError, UrnnSymError
-from .evidence import Check, jsonable
+from urnn_sym.errors import InvalidArgumentError, UrnnSymError
+from urnn_sym.evidence import Check, jsonable
 
 __all__ = [
     "CheckFailed",
@@ -249,7 +249,7 @@ def nonvacuity(assumptions: Sequence[Any], *, free: Sequence[Any], ctx: Any) -> 
         holds at it in exact rational arithmetic (an algebraic model value is
         replaced by a nearby rational, which the exact re-check must then
         accept); otherwise the reason.  Delegates to
-        :func:`urnn_sym.vacuity.show_nonvacuous`.
+        :func:`urnn_sym.smt.vacuity.show_nonvacuous`.
 
     Examples
     --------
@@ -259,7 +259,7 @@ def nonvacuity(assumptions: Sequence[Any], *, free: Sequence[Any], ctx: Any) -> 
     >>> bool(nonvacuity([x >= 0, x <= 1], free=[x], ctx=ctx)), bool(nonvacuity([x >= 1, x <= 0], free=[x], ctx=ctx))
     (True, False)
     """
-    from .vacuity import show_nonvacuous  # lazy: z3 is imported only by the checks that use it
+    from urnn_sym.smt.vacuity import show_nonvacuous  # lazy: z3 is imported only by the checks that use it
 
     return show_nonvacuous(list(assumptions), free=list(free), ctx=ctx)
 

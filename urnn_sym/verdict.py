@@ -9,7 +9,7 @@ reason, e.g. the solver's ``reason_unknown``).  An all-horizon proof lists its
 discharged it, and the invariant it used.
 
 Verdicts serialise to the ``urnn-sym.verdict/1`` JSON document, which embeds both
-networks, so that :func:`urnn_sym.smt.recheck_verdict` can re-check a
+networks, so that :func:`urnn_sym.smt.check.recheck_verdict` can re-check a
 counterexample by exact simulation and an inductive proof's certificates in
 exact arithmetic, without z3.
 
@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ._validation import check_norm
-from .arith import as_fraction
-from .errors import FileFormatError, InvalidArgumentError, UrnnSymError
-from .evidence import jsonable
-from .model import RNN
-from .refutation import Refutation
+from urnn_sym.errors import FileFormatError, InvalidArgumentError, UrnnSymError
+from urnn_sym.evidence import jsonable
+from urnn_sym.model import RNN
+from urnn_sym.numbers.arith import as_fraction
+from urnn_sym.refutation import Refutation
+from urnn_sym.validation import check_norm
 
 __all__ = ["KINDS", "STATUSES", "VERDICT_FORMAT", "Obligation", "Verdict"]
 
@@ -161,7 +161,7 @@ class Verdict:
 
     def to_json(self) -> dict[str, Any]:
         """The ``urnn-sym.verdict/1`` document (exact numbers as strings)."""
-        from .io import dump_rnn
+        from urnn_sym.io import dump_rnn
 
         ref = self.refutation
         doc: dict[str, Any] = {
@@ -188,7 +188,7 @@ class Verdict:
     @classmethod
     def from_json(cls, doc: Any, *, source: str = "verdict") -> Verdict:
         """Inverse of :meth:`to_json`; malformed documents raise :class:`FileFormatError`."""
-        from .io import load_rnn
+        from urnn_sym.io import load_rnn
 
         if not isinstance(doc, dict) or doc.get("format") != VERDICT_FORMAT:
             found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__

@@ -9,7 +9,7 @@ Sizes are limited to :data:`MAX_WITNESS_STATES` states: the ``n x n`` matrices
 are dense exact matrices, built entry by entry, and 256 states already take
 seconds (a 100000-state request would ask FLINT for 10^10 entries and abort).
 
-(The smooth-activation witness of Theorem 3 lives in :mod:`urnn_sym.smooth`.)
+(The smooth-activation witness of Theorem 3 lives in :mod:`urnn_sym.refute.smooth`.)
 
 >>> rnn = lower_bound_witness(2)
 >>> rnn.n, rnn.d, rnn.p, rnn.activation, rnn.system
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import numbers
 
-from .arith import arith
-from .errors import EntryTypeError, InvalidArgumentError
-from .model import RNN
+from urnn_sym.errors import EntryTypeError, InvalidArgumentError
+from urnn_sym.model import RNN
+from urnn_sym.numbers.arith import arith
 
 __all__ = ["MAX_WITNESS_STATES", "lower_bound_witness"]
 

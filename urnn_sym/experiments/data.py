@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidArgumentError
+from urnn_sym.errors import InvalidArgumentError
 
 __all__ = ["Trial", "activity", "adjust_biases", "make_trial", "make_trials", "realised_snr_db", "true_recurrence"]
 

@@ -19,15 +19,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from ..errors import FileFormatError, InvalidArgumentError, UnsupportedError
-from ..io import atomic_write_bytes
-
-if TYPE_CHECKING:
-    from .runner import ExperimentConfig
+from urnn_sym.errors import FileFormatError, InvalidArgumentError, UnsupportedError
+from urnn_sym.experiments.config import ExperimentConfig
+from urnn_sym.io import atomic_write_bytes
 
 __all__ = [
     "CSV_COLUMNS",

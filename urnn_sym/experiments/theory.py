@@ -6,7 +6,7 @@ every true system, the experiment builds Theorem 1's URNN (math.md section 2) an
 simulates both on the experiment's input; the outputs agree up to float64
 rounding.  This is why twice the hidden units are always enough for a URNN.
 
-The construction is :func:`urnn_sym.equivalence.construct_urnn` in float64
+The construction is :func:`urnn_sym.construct.theorem1.construct_urnn` in float64
 (:func:`theorem1_urnn_float`).
 
 Examples
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..equivalence import construct_urnn, rescale
-from ..model import RNN, simulate
-from ..scaling import contracting_scaling, scaled_norm_infimum
+from urnn_sym.construct.scaling import contracting_scaling, scaled_norm_infimum
+from urnn_sym.construct.theorem1 import construct_urnn, rescale
+from urnn_sym.model import RNN, simulate
 
 __all__ = ["Theorem1Check", "check_theorem1", "theorem1_urnn_float"]
 
@@ -53,7 +53,7 @@ def theorem1_urnn_float(rnn: RNN, input_bound: float) -> RNN:
 
     Notes
     -----
-    math.md section 2, through :func:`urnn_sym.equivalence.construct_urnn` (the
+    math.md section 2, through :func:`urnn_sym.construct.theorem1.construct_urnn` (the
     Halmos completion by an SVD, with margins on the bound ``H`` that cover
     float64 rounding).  Float64 only: the result is not a certificate.
     """
@@ -70,9 +70,9 @@ class Theorem1Check:
         ``||W||_2`` of the RNN.
     scaled_norm : float
         ``||L W L^-1||_2`` after the certified diagonal scaling of
-        :func:`urnn_sym.scaling.contracting_scaling` (equal to ``w_norm`` when no
+        :func:`urnn_sym.construct.scaling.contracting_scaling` (equal to ``w_norm`` when no
         scaling was needed; when none was found, the smallest norm the search
-        reached, :func:`urnn_sym.scaling.scaled_norm_infimum`).
+        reached, :func:`urnn_sym.construct.scaling.scaled_norm_infimum`).
     method : str
         ``"direct"`` (``||W|| < 1``), ``"diagonal scaling"`` (Theorem 1 applied to the
         scaled RNN) or ``"not contractive"`` (then the other fields are NaN).
@@ -101,7 +101,7 @@ def check_theorem1(rnn: RNN, x: np.ndarray, start: int = 0) -> Theorem1Check:
     """Simulate ``rnn`` and its Theorem-1 URNN on ``x`` and compare outputs from step ``start``.
 
     When ``||W||_2 >= 1`` the RNN is first rescaled by
-    :func:`urnn_sym.scaling.contracting_scaling`; if no scaling makes it
+    :func:`urnn_sym.construct.scaling.contracting_scaling`; if no scaling makes it
     contractive, nothing is built.  The input bound ``M``
     is the largest ``||x(k)||_2`` over the whole input fed (the warm-up steps before
     ``start`` drive the state too).

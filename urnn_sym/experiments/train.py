@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import ortho_group
 
-from ..errors import InvalidArgumentError
+from urnn_sym.errors import InvalidArgumentError
 
 __all__ = [
     "Adam",

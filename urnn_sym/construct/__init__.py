@@ -1,0 +1,1 @@
+"""The construct wing of urnn-sym."""

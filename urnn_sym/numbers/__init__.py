@@ -1,0 +1,1 @@
+"""The numbers wing of urnn-sym."""

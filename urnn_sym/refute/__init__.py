@@ -1,0 +1,1 @@
+"""The refute wing of urnn-sym."""

@@ -1,0 +1,1 @@
+"""The smt wing of urnn-sym."""
