@@ -26,7 +26,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 soundness: $(STAMP)
-	URNN_SYM_SOUNDNESS_EXAMPLES=$${URNN_SYM_SOUNDNESS_EXAMPLES:-200} $(BIN)/python -m pytest -n 2 -q tests/test_soundness.py
+	URNN_SYM_SOUNDNESS_EXAMPLES=$${URNN_SYM_SOUNDNESS_EXAMPLES:-200} $(BIN)/python -m pytest -n 2 -q tests/smt/test_soundness.py
 
 docs: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[docs]'

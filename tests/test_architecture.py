@@ -75,3 +75,11 @@ def test_the_rules_can_fail(tmp_path):
     assert layout.circles(graph) == [["urnn_sym.errors", "urnn_sym.numbers.arith"]]
     assert layout.upward_imports(mods) == [("urnn_sym.errors", "urnn_sym.numbers.arith")]
     assert layout.private_imports(mods, "wing") == [("urnn_sym.errors", "urnn_sym.numbers.arith", "_g")]
+
+
+def test_tests_mirror_the_package(modules):
+    """tests/<wing>/ for every subpackage, and no test directory for a wing that does not exist."""
+    wings = {layout.wing(name) for name in modules if name.count(".") >= 2}
+    tests = Path(__file__).parent
+    dirs = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert dirs == wings, f"test directories {sorted(dirs)} against subpackages {sorted(wings)}"

@@ -19,7 +19,7 @@ from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.evidence import Check
 from urnn_sym.proofkit import (
-    STATUSES,
+    SUMMARY_COLUMNS,
     CheckFailed,
     Evidence,
     Outcome,
@@ -37,6 +37,7 @@ from urnn_sym.proofkit import (
     vacuous,
 )
 from urnn_sym.smt.check import prove_equivalence
+from urnn_sym.status import CHECK_STATUSES, STATUSES, Result
 from urnn_sym.witnesses import lower_bound_witness
 
 pytestmark = pytest.mark.timeout(120)
@@ -48,6 +49,9 @@ SUMMARY = re.compile(
 
 
 def outcome(status: str, instances: int | None = None) -> Outcome:
+    """An outcome with this status; ``"failed"`` builds a crashed one (status "unknown", label "failed")."""
+    if status == "failed":
+        return Outcome("s", "c-failed", "a claim", "unknown", "exception", "why", 0.01, crashed=True)
     return Outcome("s", f"c-{status}", "a claim", status, "how", "why", 0.01, instances=instances)
 
 
@@ -106,7 +110,51 @@ def test_summary_counts_checked_apart() -> None:
     outcomes = [outcome("proved"), outcome("checked", 3), outcome("checked", 9), outcome("unknown")]
     found = SUMMARY.fullmatch(summary(outcomes, 1.25))
     assert found is not None and found.groups() == ("4", "1", "2", "0", "0", "1")
-    assert STATUSES == ("proved", "checked", "refuted", "failed", "unknown")
+    assert SUMMARY_COLUMNS == ("proved", "checked", "refuted", "failed", "unknown")
+    # a crash is counted as "failed", never as "unknown"
+    found = SUMMARY.fullmatch(summary([outcome("failed"), outcome("unknown")], 0.5))
+    assert found is not None and found.groups() == ("2", "0", "0", "0", "1", "1")
+
+
+# ------------------------------------------------------------------------------
+# one set of status words: Evidence and Outcome
+# ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["failed", "certified", "inconclusive", "Proved", "", None, 1])
+def test_evidence_refuses_other_status_words(word: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"^status: expected one of proved, refuted, checked, unknown"):
+        Evidence(word, "how")
+
+
+@pytest.mark.parametrize("word", ["failed", "certified", "inconclusive", "PROVED"])
+def test_outcome_refuses_other_status_words(word: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=rf"^status: expected one of .* but found {word!r}"):
+        Outcome("s", "c", "t", word, "how", "", 0.0)  # type: ignore[arg-type]
+
+
+def test_a_crashed_outcome_is_unknown_and_exits_1() -> None:
+    crash = outcome("failed")
+    assert (crash.status, crash.label, crash.crashed) == ("unknown", "failed", True)
+    assert crash.line().startswith("[ failed] s/c-failed") and crash.to_json()["crashed"] is True
+    assert exit_code([crash]) == 1 and exit_code([outcome("unknown")]) == 3
+    with pytest.raises(InvalidArgumentError, match="a crashed check is 'unknown' but found 'proved'"):
+        Outcome("s", "c", "t", "proved", "how", "", 0.0, crashed=True)
+
+
+@pytest.mark.parametrize("n", [None, 0, True])
+def test_checked_evidence_must_count(n: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match=rf"^instances: .* an integer >= 1, but found {n!r}"):
+        Evidence("checked", "exact simulation", instances=n)
+
+
+def test_evidence_and_outcomes_are_results() -> None:
+    evidence = [proved("sympy"), checked(2, "exact"), refuted("exact", "x = 1"), unknown("timeout")]
+    results: list[Any] = [*evidence, *_script().run()]
+    for result in results:
+        assert isinstance(result, Result), result
+        assert result.status in STATUSES and result.status in CHECK_STATUSES
+        assert result.to_json()["status"] == result.status and result.to_json()["method"] == result.method
 
 
 def _script() -> Script:
@@ -150,15 +198,21 @@ def test_a_checked_result_without_a_count_fails() -> None:
         return Evidence("verified", "trust me")
 
     first, second = script.run()
-    assert first.status == "failed" and "must count its instances but found None" in first.detail
-    assert second.status == "failed" and "the status 'verified'" in second.detail
+    assert first.crashed and first.label == "failed" and first.status == "unknown"
+    assert "InvalidArgumentError: instances: a 'checked' result counts them" in first.detail
+    assert "but found None" in first.detail
+    assert second.crashed and "status: expected one of proved, refuted, checked, unknown but found 'verified'" in (
+        second.detail
+    )
+    assert exit_code([first, second]) == 1
 
 
 def test_run_scripts_text_and_json() -> None:
     stream = io.StringIO()
     outcomes = run_scripts([_script()], stream=stream)
     lines = stream.getvalue().splitlines()
-    assert [o.status for o in outcomes] == ["proved", "checked", "refuted", "refuted", "failed"]
+    assert [o.status for o in outcomes] == ["proved", "checked", "refuted", "refuted", "unknown"]
+    assert [o.label for o in outcomes] == ["proved", "checked", "refuted", "refuted", "failed"]
     assert lines[2] == "[checked] demo/sampled  (" + lines[2].split("(", 1)[1]
     assert lines[2].endswith("on instances: checked on 5 instances: exact simulation")
     assert SUMMARY.fullmatch(lines[-1]).groups()[:6] == ("5", "1", "1", "2", "1", "0")  # type: ignore[union-attr]
@@ -167,6 +221,8 @@ def test_run_scripts_text_and_json() -> None:
     doc = json.loads(stream.getvalue())
     assert doc["format"] == "urnn-sym.proof-report/1" and doc["exit_code"] == 1
     assert [o["instances"] for o in doc["outcomes"]] == [None, 5, None, None, None]
+    assert [o["status"] for o in doc["outcomes"]] == ["proved", "checked", "refuted", "refuted", "unknown"]
+    assert [o["crashed"] for o in doc["outcomes"]] == [False, False, False, False, True]
     assert "1 checked on finitely many instances" in doc["summary"]
 
 

@@ -47,7 +47,7 @@ import sympy
 
 from urnn_sym.errors import FileFormatError, UnsupportedError, UrnnSymError
 from urnn_sym.model import RNN
-from urnn_sym.numbers.arith import as_sympy, entries, parse_number
+from urnn_sym.numbers.arith import as_sympy, entries, is_rational, parse_number
 from urnn_sym.numbers.jsonread import MAX_JSON_BYTES, MAX_JSON_DEPTH, read_json
 from urnn_sym.numbers.parsing import radical_text
 
@@ -342,8 +342,8 @@ def _ratio(p: Any, q: Any) -> str:
 def _rows_of(M: Any) -> list[list[Any]]:
     if isinstance(M, np.ndarray):
         return [[float(v) for v in row] for row in M]
-    S = as_sympy(M) if not isinstance(M, flint.fmpq_mat) else M
-    if isinstance(S, flint.fmpq_mat):
+    S = as_sympy(M) if not is_rational(M) else M
+    if is_rational(S):
         vals = entries(S)
         c = S.ncols()
         return [vals[i * c : (i + 1) * c] for i in range(S.nrows())]
@@ -372,7 +372,7 @@ def dump_rnn(rnn: RNN) -> dict[str, Any]:
     free symbols (e.g. ``rnn.to_symbolic()`` of an exact RNN) reads back as exact.
     """
     doc: dict[str, Any] = {"format": RNN_FORMAT, "activation": rnn.activation}
-    mats = {"W": rnn._W, "F": rnn._F, "b": rnn._b, "C": rnn._C, "h0": rnn._h0}
+    mats = {k: rnn.native(k) for k in ("W", "F", "b", "C", "h0")}
     for key, M in mats.items():
         if isinstance(M, np.ndarray) and M.ndim == 1:
             doc[key] = [float(v) for v in M]

@@ -18,7 +18,7 @@ import numpy as np
 import sympy
 
 from urnn_sym.model import RNN
-from urnn_sym.numbers.arith import as_sympy
+from urnn_sym.numbers.arith import arith, as_sympy
 
 if TYPE_CHECKING:
     from urnn_sym.construct.construction import URNNConstruction
@@ -123,9 +123,9 @@ def rnn_latex(rnn: RNN, *, name: str = "") -> str:
         r"\begin{align*}",
         f"h(k) &= {rec}, \\qquad y(k) = {C} h(k) \\\\",
     ]
-    mats = rnn.matrices()
+    ar = arith(rnn.system)
     for key, tex in (("W", W), ("F", F), ("b", b), ("C", C), ("h0", h0)):
-        value = mats[key] if rnn.system != "float64" else getattr(rnn, key)
+        value = ar.for_display(rnn.native(key))
         lines.append(matrix_latex(tex, value).replace(" = ", " &= ", 1) + r" \\")
     lines[-1] = lines[-1].removesuffix(r" \\")
     lines.append(r"\end{align*}")
@@ -212,9 +212,10 @@ def construction_latex(construction: URNNConstruction, *, full: bool = False) ->
     if full:
         lines.append(_aligned("U", urnn.W))
     for key in ("F", "b", "C", "h0"):
-        value = source.matrices()[key] if source.system != "float64" else getattr(source, key)
+        value = arith(source.system).for_display(source.native(key))
         lines.append(_aligned("h_{0}" if key == "h0" else key, value))
-    b2 = urnn.b[n:] if urnn.system == "float64" else urnn.matrices()["b"][n:, :]
+    ar = arith(urnn.system)
+    b2 = ar.sub_matrix(ar.for_display(urnn.native("b")), range(n, urnn.n))
     row = "D_W" if halmos else "B" if ldl else "Y"
     rule = (
         r"b_{2,i} = -\sqrt{\lambda_i}\,\beta_i, \ \beta_i \ge \|(L_P^T)_i\|_2 H"

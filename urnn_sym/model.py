@@ -35,6 +35,7 @@ from urnn_sym.numbers.arith import (
     exact_sign,
     fmpq_to_fraction,
     infer_system,
+    is_rational,
     to_matrix,
     to_system,
     to_vector,
@@ -44,13 +45,6 @@ from urnn_sym.numbers.matrices import infer_fields
 __all__ = ["RNN", "simulate", "to_inputs"]
 
 _FIELDS = ("W", "F", "b", "C", "h0")
-
-
-def _float_zeros(n: int) -> np.ndarray:
-    """A read-only float64 zero vector of length n."""
-    z = np.zeros(n)
-    z.setflags(write=False)
-    return z
 
 
 class RNN:
@@ -142,7 +136,7 @@ class RNN:
             if found_n != n:
                 raise ShapeError(f"{k}: expected shape ({n},) to match W but found ({found_n},)")
         if "h0" not in vecs:
-            vecs["h0"] = _float_zeros(n) if system == "float64" else ar.zeros(n, 1)
+            vecs["h0"] = ar.zero_vector(n)
         self._W, self._F, self._C = mats["W"], mats["F"], mats["C"]
         self._b, self._h0 = vecs["b"], vecs["h0"]
         self._activation = activation
@@ -174,9 +168,41 @@ class RNN:
         """Initial state h(-1) (n)."""
         return self._copy(self._h0)
 
+    def native(self, key: str) -> Any:
+        """The stored native value of a field, shared rather than copied (read it, never modify it).
+
+        The properties ``W``, ``F``, ``b``, ``C`` and ``h0`` return copies of
+        exact fields; algorithms that only read a field use this accessor to
+        avoid the copy.
+
+        Parameters
+        ----------
+        key : {"W", "F", "b", "C", "h0"}
+            The field.
+
+        Returns
+        -------
+        numpy.ndarray, flint.fmpq_mat or sympy.ImmutableMatrix
+            The field in this RNN's number system (float64 vectors are 1-D,
+            others ``n x 1`` columns).
+
+        Raises
+        ------
+        InvalidArgumentError
+            If ``key`` is not a field name.
+
+        Examples
+        --------
+        >>> RNN([[1]], [[2]], [3], [[4]]).native("b").tolist()
+        [[3]]
+        """
+        if key not in _FIELDS:
+            raise InvalidArgumentError(f"key: expected one of {', '.join(_FIELDS)} but found {key!r}")
+        return getattr(self, "_" + key)
+
     @staticmethod
     def _copy(x: Any) -> Any:
-        return flint.fmpq_mat(x) if isinstance(x, flint.fmpq_mat) else x
+        return flint.fmpq_mat(x) if is_rational(x) else x
 
     @property
     def activation(self) -> str:
@@ -206,7 +232,7 @@ class RNN:
     @cached_property
     def is_rational(self) -> bool:
         """True for exact RNNs whose entries are all rational."""
-        return all(isinstance(x, flint.fmpq_mat) for x in self._fields())
+        return all(is_rational(x) for x in self._fields())
 
     def _fields(self) -> Iterator[Any]:
         yield from (self._W, self._F, self._b, self._C, self._h0)
@@ -499,14 +525,14 @@ def simulate(rnn: RNN, xs: Any, *, return_states: bool = False) -> Any:
     if system == "float64":
         ys, hs = _simulate_float(rnn, to_inputs(xs, rnn.d, "float64"))
         return (ys, hs) if return_states else ys
-    cols = to_inputs(xs, rnn.d, "symbolic" if system == "symbolic" else "exact")
+    cols = to_inputs(xs, rnn.d, system)  # exact or symbolic here
     if system == "exact":
         if rnn.activation in ("sigmoid", "tanh"):
             raise UnsupportedError(
                 f"activation: exact simulation needs a piecewise-linear activation but found "
                 f"{rnn.activation!r} (its values are transcendental); use rnn.to_symbolic() or rnn.to_float()"
             )
-        if rnn.is_rational and all(isinstance(c, flint.fmpq_mat) for c in cols):
+        if rnn.is_rational and all(is_rational(c) for c in cols):
             ys_l, hs_l = _simulate_fmpq(rnn, cols)
         else:
             ys_l, hs_l = _simulate_sympy(rnn, cols, exact=True)

@@ -19,8 +19,11 @@ many instances or inputs -- even exactly -- returns :func:`checked` with the
 number it counted: "checked on N instances" is never "proved".  A check that
 returns :func:`refuted` or raises :class:`CheckFailed` is a definitive negative;
 one that returns :func:`unknown` could not be decided (for a solver: also when
-the query's assumptions alone are unsatisfiable, see :func:`nonvacuity`); any
-other exception is reported as ``failed`` with its message.  ``urnn-sym prove``
+the query's assumptions alone are unsatisfiable, see :func:`nonvacuity`).  Any
+other exception is a crash, not an answer about the claim: its outcome has the
+status ``unknown`` with ``crashed`` set, is printed as ``failed`` with its
+message, and makes the run exit 1 (like a refutation), never 3.  Every status
+word is one of :data:`urnn_sym.status.CHECK_STATUSES`.  ``urnn-sym prove``
 runs the scripts; each script also runs on its own (``python proofs/model.py``).
 """
 
@@ -37,6 +40,7 @@ from typing import IO, Any
 
 from urnn_sym.errors import InvalidArgumentError, UrnnSymError
 from urnn_sym.evidence import Check, jsonable
+from urnn_sym.status import CHECK_STATUSES, CheckStatus, check_status
 
 __all__ = [
     "CheckFailed",
@@ -57,7 +61,8 @@ __all__ = [
     "vacuous",
 ]
 
-STATUSES = ("proved", "checked", "refuted", "failed", "unknown")
+#: The columns of :func:`summary`: the four status words, and ``failed`` for the checks that crashed.
+SUMMARY_COLUMNS = ("proved", "checked", "refuted", "failed", "unknown")
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,10 @@ class Evidence:
 
     Parameters
     ----------
-    status : str
-        ``"proved"``, ``"checked"``, ``"refuted"`` or ``"unknown"`` (:meth:`Script.run` reports any other, and a
-        ``"checked"`` without ``instances``, as ``"failed"``).
+    status : {"proved", "checked", "refuted", "unknown"}
+        One of :data:`urnn_sym.status.CHECK_STATUSES`; any other word, and a
+        ``"checked"`` without ``instances``, raises :class:`InvalidArgumentError`
+        (inside a check: reported by :meth:`Script.run` as a crash, ``failed``).
     method : str
         What established the status (exact identity, z3 query, certified
         bound, ...); ``"undecided"`` for unknown results.
@@ -86,15 +92,26 @@ class Evidence:
         verified (counted by the check); None otherwise.
     """
 
-    status: str
+    status: CheckStatus
     method: str
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     instances: int | None = None
 
+    def __post_init__(self) -> None:
+        check_status(self.status, CHECK_STATUSES)
+        n = self.instances
+        if self.status == "checked" and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+            raise InvalidArgumentError(f"instances: a 'checked' result counts them, an integer >= 1, but found {n!r}")
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the fields of the evidence, ``data`` through :func:`urnn_sym.evidence.jsonable`)."""
+        keys = ("status", "method", "detail", "instances")
+        return {**{k: getattr(self, k) for k in keys}, "data": jsonable(self.data)}
+
 
 def proved(method: str, detail: str = "", **data: Any) -> Evidence:
-    """Return ``Evidence("proved", method, detail, data)``: the check holds.
+    """Return ``Evidence("proved", method, detail, data)``: the check holds (for the general statement as titled).
 
     Parameters
     ----------
@@ -109,12 +126,8 @@ def proved(method: str, detail: str = "", **data: Any) -> Evidence:
     Returns
     -------
     Evidence
-        Evidence with status ``"proved"``.
-
-    Notes
-    -----
-    Use it only when the evidence covers the general statement as titled;
-    a check over finitely many instances or inputs returns :func:`checked`.
+        Evidence with status ``"proved"``; a check over finitely many
+        instances or inputs returns :func:`checked` instead.
 
     Examples
     --------
@@ -131,10 +144,6 @@ def checked_text(n: int) -> str:
     ----------
     n : int
         The number of instances checked.
-
-    Returns
-    -------
-    str
 
     Examples
     --------
@@ -188,7 +197,7 @@ def checked(n: int, method: str, detail: str = "", **data: Any) -> Evidence:
 
 
 def refuted(method: str, detail: str, **data: Any) -> Evidence:
-    """Return ``Evidence("refuted", method, detail, data)``: the claim is false.
+    """Return ``Evidence("refuted", method, detail, data)``: the claim is false (exit code 1).
 
     Parameters
     ----------
@@ -198,17 +207,12 @@ def refuted(method: str, detail: str, **data: Any) -> Evidence:
         The counterexample, in words; printed on the check's line.
     **data : Any
         Machine-readable values (e.g. the input sequence) for the JSON report.
-
-    Returns
-    -------
-    Evidence
-        Evidence with status ``"refuted"`` (exit code 1).
     """
     return Evidence("refuted", method, detail, data)
 
 
 def unknown(reason: str, **data: Any) -> Evidence:
-    """Return ``Evidence("unknown", "undecided", reason, data)``: the check could not be decided.
+    """Return ``Evidence("unknown", "undecided", reason, data)``: the check could not be decided (exit code 3).
 
     Parameters
     ----------
@@ -217,11 +221,6 @@ def unknown(reason: str, **data: Any) -> Evidence:
         and is printed on the check's line.
     **data : Any
         Machine-readable values for the JSON report.
-
-    Returns
-    -------
-    Evidence
-        Evidence with status ``"unknown"`` (exit code 3 unless something failed).
     """
     return Evidence("unknown", "undecided", reason, data)
 
@@ -245,11 +244,9 @@ def nonvacuity(assumptions: Sequence[Any], *, free: Sequence[Any], ctx: Any) -> 
     Returns
     -------
     urnn_sym.evidence.Check
-        Holds when z3 finds a model of the assumptions and every assumption
-        holds at it in exact rational arithmetic (an algebraic model value is
-        replaced by a nearby rational, which the exact re-check must then
-        accept); otherwise the reason.  Delegates to
-        :func:`urnn_sym.smt.vacuity.show_nonvacuous`.
+        Holds when z3 finds a model of the assumptions at which each holds in
+        exact rational arithmetic (an algebraic value is replaced by a nearby
+        rational); otherwise the reason (:func:`urnn_sym.smt.vacuity.show_nonvacuous`).
 
     Examples
     --------
@@ -305,13 +302,12 @@ class Outcome:
         Name of the check (its function name with ``_`` replaced by ``-``).
     title : str
         The title given to :meth:`Script.check`.
-    status : str
+    status : {"proved", "checked", "refuted", "unknown"}
         ``"proved"``, ``"checked"`` (on finitely many instances),
-        ``"refuted"``, ``"failed"`` (the check raised an exception other than
-        :class:`CheckFailed`) or ``"unknown"``.
+        ``"refuted"`` or ``"unknown"`` (also for a crash, see ``crashed``).
     method : str
         What established the status (``"exact check"`` for a raised
-        :class:`CheckFailed`, ``"exception"`` for a failure).
+        :class:`CheckFailed`, ``"exception"`` for a crash).
     detail : str
         Details in words (counterexample, reason, or ``"Type: message"`` of the
         exception).
@@ -321,17 +317,34 @@ class Outcome:
         Machine-readable values from the evidence.
     instances : int, optional
         For ``"checked"``: how many instances or inputs were checked.
+    crashed : bool, default False
+        The check raised an exception other than :class:`CheckFailed` or
+        returned malformed evidence: the claim is undecided (status
+        ``"unknown"``), the line says ``failed`` and the run exits 1.  Another
+        status word, or ``crashed`` with a status other than "unknown", raises
+        :class:`InvalidArgumentError`.
     """
 
     script: str
     name: str
     title: str
-    status: str
+    status: CheckStatus
     method: str
     detail: str
     seconds: float
     data: dict[str, Any] = field(default_factory=dict)
     instances: int | None = None
+    crashed: bool = False
+
+    def __post_init__(self) -> None:
+        check_status(self.status, CHECK_STATUSES)
+        if self.crashed and self.status != "unknown":
+            raise InvalidArgumentError(f"status: a crashed check is 'unknown' but found {self.status!r}")
+
+    @property
+    def label(self) -> str:
+        """The word printed for the check: its status, or ``"failed"`` for a crash."""
+        return "failed" if self.crashed else self.status
 
     def line(self) -> str:
         """One human-readable line: status, name, time, title, then what established it.
@@ -341,7 +354,7 @@ class Outcome:
         >>> Outcome("s", "c", "a claim", "checked", "exact simulation", "", 0.5, instances=2).line()
         '[checked] s/c  (0.50 s)  a claim: checked on 2 instances: exact simulation'
         """
-        text = f"[{self.status:>7}] {self.script}/{self.name}  ({self.seconds:.2f} s)  {self.title}"
+        text = f"[{self.label:>7}] {self.script}/{self.name}  ({self.seconds:.2f} s)  {self.title}"
         if self.status == "checked":
             how = f"{checked_text(self.instances or 0)}: {self.method}"
         else:
@@ -359,6 +372,7 @@ class Outcome:
             "detail": self.detail,
             "seconds": round(self.seconds, 4),
             "instances": self.instances,
+            "crashed": self.crashed,
             "data": jsonable(self.data),
         }
 
@@ -403,16 +417,16 @@ class Script:
                 ev = func()
                 if not isinstance(ev, Evidence):
                     raise TypeError(f"check returned {type(ev).__name__}, not Evidence")
-                if ev.status not in ("proved", "checked", "refuted", "unknown"):
-                    raise ValueError(f"check returned the status {ev.status!r}")
-                if ev.status == "checked" and not (isinstance(ev.instances, int) and ev.instances >= 1):
-                    raise ValueError(f"a 'checked' result must count its instances but found {ev.instances!r}")
+                ev.__post_init__()  # Evidence validates itself; again, in case it was altered after construction
                 status, method, detail, data, count = ev.status, ev.method, ev.detail, ev.data, ev.instances
+                crashed = False
             except CheckFailed as exc:
-                status, method, detail, data, count = "refuted", "exact check", str(exc), {}, None
-            except Exception as exc:  # a failing check is reported, never hidden
-                status, method, detail, data, count = "failed", "exception", f"{type(exc).__name__}: {exc}", {}, None
-            out = Outcome(self.name, name, title, status, method, detail, time.perf_counter() - start, data, count)
+                status, method, detail, data, count, crashed = "refuted", "exact check", str(exc), {}, None, False
+            except Exception as exc:  # a crashing check is reported, never hidden
+                status, method, detail, data, count = "unknown", "exception", f"{type(exc).__name__}: {exc}", {}, None
+                crashed = True
+            seconds = time.perf_counter() - start
+            out = Outcome(self.name, name, title, status, method, detail, seconds, data, count, crashed)
             outcomes.append(out)
             if on_outcome is not None:
                 on_outcome(out)
@@ -426,24 +440,20 @@ class Script:
 
 
 def exit_code(outcomes: Iterable[Outcome]) -> int:
-    """Return the exit code of a run: 1 if something was refuted or failed, else 3 if something is unknown, else 0.
+    """Return the exit code of a run: 1 if something was refuted or crashed, else 3 if something is unknown, else 0.
 
-    ``"proved"`` and ``"checked"`` are both successes (0).
+    ``"proved"`` and ``"checked"`` are both successes (0); a crashed check
+    (status ``"unknown"``, ``crashed`` set) gives 1, not 3.
 
     Parameters
     ----------
     outcomes : iterable of Outcome
-        The executed checks.  An empty iterable gives 0.
-
-    Returns
-    -------
-    int
-        0, 1 or 3 (see :mod:`urnn_sym.cli`).
+        The executed checks.  An empty iterable gives 0 (the codes are those of :mod:`urnn_sym.cli`).
     """
-    statuses = {o.status for o in outcomes}
-    if statuses & {"refuted", "failed"}:
+    labels = {o.label for o in outcomes}
+    if labels & {"refuted", "failed"}:
         return 1
-    if "unknown" in statuses:
+    if "unknown" in labels:
         return 3
     return 0
 
@@ -458,20 +468,19 @@ def summary(outcomes: list[Outcome], seconds: float) -> str:
     seconds : float
         Total running time.
 
-    Returns
-    -------
-    str
-        The summary line; the checks verified on finitely many instances are
-        counted apart from the proved ones.
+    Notes
+    -----
+    The checks verified on finitely many instances are counted apart from the
+    proved ones, the crashed checks ("failed") apart from the undecided ones.
 
     Examples
     --------
     >>> summary([Outcome("s", "c", "t", "checked", "m", "", 0.1, instances=4)], 0.1)
     '1 checks: 0 proved, 1 checked on finitely many instances, 0 refuted, 0 failed, 0 unknown (0.1 s)'
     """
-    counts = {s: sum(o.status == s for o in outcomes) for s in STATUSES}
+    counts = {s: sum(o.label == s for o in outcomes) for s in SUMMARY_COLUMNS}
     label = {"checked": "checked on finitely many instances"}
-    parts = ", ".join(f"{counts[s]} {label.get(s, s)}" for s in STATUSES)
+    parts = ", ".join(f"{counts[s]} {label.get(s, s)}" for s in SUMMARY_COLUMNS)
     return f"{len(outcomes)} checks: {parts} ({seconds:.1f} s)"
 
 
@@ -492,7 +501,6 @@ def run_scripts(scripts: list[Script], *, stream: IO[str], as_json: bool = False
     Returns
     -------
     list of Outcome
-        Every executed check, in order.
     """
     start = time.perf_counter()
     outcomes: list[Outcome] = []
@@ -562,8 +570,7 @@ def load_script(directory: Path, name: str) -> Script:
     Returns
     -------
     Script
-        The script object found at module level (its checks are registered,
-        not run).
+        The script object found at module level (registered, not run).
 
     Raises
     ------
@@ -574,8 +581,7 @@ def load_script(directory: Path, name: str) -> Script:
 
     Notes
     -----
-    Importing executes the script's module-level code; any exception it raises
-    propagates unchanged.
+    Importing executes the script's module-level code; its exceptions propagate.
     """
     names = available(directory)
     if name not in names:

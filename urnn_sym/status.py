@@ -13,19 +13,31 @@
 ('proved', 'refuted', 'checked', 'unknown', 'inconclusive')
 >>> is_status("proved"), is_status("maybe")
 (True, False)
+>>> check_status("certified", OBSTRUCTION_STATUSES)
+Traceback (most recent call last):
+...
+urnn_sym.errors.InvalidArgumentError: status: expected one of proved, inconclusive but found 'certified'
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
+from urnn_sym.errors import InvalidArgumentError
+
 __all__ = [
+    "CHECK_STATUSES",
+    "OBSTRUCTION_STATUSES",
+    "REFUTATION_STATUSES",
     "STATUSES",
+    "VERDICT_STATUSES",
+    "CheckStatus",
     "ObstructionStatus",
     "RefutationStatus",
     "Result",
     "Status",
     "VerdictStatus",
+    "check_status",
     "is_status",
 ]
 
@@ -37,8 +49,14 @@ VerdictStatus = Literal["proved", "refuted", "unknown"]
 RefutationStatus = Literal["refuted", "inconclusive"]
 #: What an attempt at a Theorem 3 obstruction certificate answers.
 ObstructionStatus = Literal["proved", "inconclusive"]
+#: What one check of a proof-check script (``urnn_sym.proofkit``) answers.
+CheckStatus = Literal["proved", "refuted", "checked", "unknown"]
 
 STATUSES: tuple[str, ...] = get_args(Status)
+VERDICT_STATUSES: tuple[str, ...] = get_args(VerdictStatus)
+REFUTATION_STATUSES: tuple[str, ...] = get_args(RefutationStatus)
+OBSTRUCTION_STATUSES: tuple[str, ...] = get_args(ObstructionStatus)
+CHECK_STATUSES: tuple[str, ...] = get_args(CheckStatus)
 
 
 def is_status(word: Any) -> bool:
@@ -50,6 +68,43 @@ def is_status(word: Any) -> bool:
         The candidate status word.
     """
     return isinstance(word, str) and word in STATUSES
+
+
+def check_status(word: Any, allowed: tuple[str, ...] = STATUSES, *, name: str = "status") -> str:
+    """Return ``word`` if it is one of ``allowed``; otherwise raise :class:`InvalidArgumentError`.
+
+    Parameters
+    ----------
+    word : Any
+        The candidate status word.
+    allowed : tuple of str, default STATUSES
+        The words this kind of result may say (e.g. :data:`VERDICT_STATUSES`).
+    name : str, default "status"
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    str
+        ``word`` itself.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``word`` is not a string in ``allowed`` (the message names the
+        argument, the allowed words and the value found).
+
+    Examples
+    --------
+    >>> check_status("proved", VERDICT_STATUSES)
+    'proved'
+    >>> check_status("checked", VERDICT_STATUSES)
+    Traceback (most recent call last):
+    ...
+    urnn_sym.errors.InvalidArgumentError: status: expected one of proved, refuted, unknown but found 'checked'
+    """
+    if not isinstance(word, str) or word not in allowed:
+        raise InvalidArgumentError(f"{name}: expected one of {', '.join(allowed)} but found {word!r:.60}")
+    return word
 
 
 @runtime_checkable

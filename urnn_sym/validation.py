@@ -6,11 +6,20 @@ found, so that messages read ``W: expected shape (3, 3) but found (2, 3)``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from urnn_sym.errors import InvalidArgumentError, NonFiniteError, ParseError, ShapeError, UrnnSymError
+from urnn_sym.errors import (
+    EntryTypeError,
+    InvalidArgumentError,
+    NonFiniteError,
+    ParseError,
+    ShapeError,
+    UnsupportedError,
+    UrnnSymError,
+)
 from urnn_sym.numbers.activations import ACTIVATIONS
 from urnn_sym.numbers.parsing import check_digits
 
@@ -54,15 +63,17 @@ def check_int(name: str, value: Any, low: int | None = None, high: int | None = 
         ...
     urnn_sym.errors.InvalidArgumentError: steps: expected an integer >= 1 but found 0
     """
+    if low is None and high is None:
+        want = "an integer"
+    elif high is None:
+        want = f"an integer >= {low}"
+    elif low is None:
+        want = f"an integer <= {high}"
+    else:
+        want = f"an integer in [{low}, {high}]"
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgumentError(f"{name}: expected an integer but found {_shown(value)}")
+        raise InvalidArgumentError(f"{name}: expected {want} but found {_shown(value)}")
     if (low is not None and value < low) or (high is not None and value > high):
-        if high is None:
-            want = f"an integer >= {low}"
-        elif low is None:
-            want = f"an integer <= {high}"
-        else:
-            want = f"an integer in [{low}, {high}]"
         raise InvalidArgumentError(f"{name}: expected {want} but found {value!r}")
     return value
 
@@ -123,6 +134,104 @@ def check_input_bound(value: Any) -> Fraction:
     if M <= 0:
         raise InvalidArgumentError(f"input_bound: expected a positive number but found {M}")
     return M
+
+
+def check_timeout(timeout: Any, name: str = "timeout") -> float:
+    """Return ``timeout`` as float seconds if it is a finite positive int or float; else raise naming ``name``.
+
+    Parameters
+    ----------
+    timeout : Any
+        The value to check (a bool is refused).
+    name : str, default "timeout"
+        The argument's name, for the message.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> check_timeout(2)
+    2.0
+    >>> check_timeout(0)
+    Traceback (most recent call last):
+        ...
+    urnn_sym.errors.InvalidArgumentError: timeout: expected a finite positive number of seconds but found 0
+    """
+    ok = not isinstance(timeout, bool) and isinstance(timeout, (int, float)) and 0 < timeout < math.inf
+    if not ok:
+        raise InvalidArgumentError(f"{name}: expected a finite positive number of seconds but found {_shown(timeout)}")
+    return float(timeout)
+
+
+def check_pair(
+    first: Any,
+    second: Any,
+    *,
+    network_type: type[Any],
+    names: tuple[str, str] = ("rnn", "candidate"),
+    activations: Sequence[str] | None = None,
+    allow_symbolic: bool = False,
+    purpose: str = "this check",
+) -> None:
+    """Check two networks that are compared on the same inputs; raise naming the argument at fault.
+
+    Both must be instances of ``network_type``, with the same input dimension
+    ``d`` and output dimension ``p`` (state sizes may differ).
+
+    Parameters
+    ----------
+    first, second : Any
+        The two networks (``first`` sets the expected dimensions).
+    network_type : type
+        The class both must be (the caller passes :class:`urnn_sym.model.RNN`;
+        this module sits below the model and does not import it).
+    names : tuple of str, default ("rnn", "candidate")
+        The two arguments' names, for the messages.
+    activations : sequence of str, optional
+        The activations allowed (e.g. ``("relu", "identity")`` for the exact
+        and z3 routes); None allows every activation.
+    allow_symbolic : bool, default False
+        Whether networks with free symbols (system "symbolic") are accepted.
+    purpose : str, default "this check"
+        What needs the networks, for the messages (e.g. "the z3 check").
+
+    Raises
+    ------
+    EntryTypeError
+        A network is not a ``network_type``.
+    UnsupportedError
+        An activation is not allowed, or a network has free symbols.
+    ShapeError
+        The input or the output dimensions differ.
+
+    Examples
+    --------
+    >>> from urnn_sym.model import RNN
+    >>> a, b = RNN([[0]], [[1]], [0], [[1]]), RNN([[0]], [[1, 1]], [0], [[1]])
+    >>> check_pair(a, a, network_type=RNN)
+    >>> check_pair(a, b, network_type=RNN, names=("a", "b"))
+    Traceback (most recent call last):
+        ...
+    urnn_sym.errors.ShapeError: b: expected input dimension d = 1 and output dimension p = 1 (expected input and \
+output dimensions as a) but found d = 2, p = 1
+    """
+    for name, value in zip(names, (first, second), strict=True):
+        if not isinstance(value, network_type):
+            raise EntryTypeError(f"{name}: expected an {network_type.__name__} but found {type(value).__name__}")
+        if activations is not None and value.activation not in activations:
+            alts = " or ".join(repr(a) for a in activations)
+            raise UnsupportedError(f"{name}: activation: expected {alts} for {purpose} but found {value.activation!r}")
+        if not allow_symbolic and value.system == "symbolic":
+            raise UnsupportedError(
+                f"{name}: expected numeric parameters for {purpose} but found free symbols; substitute numbers first"
+            )
+    if (first.d, first.p) != (second.d, second.p):
+        raise ShapeError(
+            f"{names[1]}: expected input dimension d = {first.d} and output dimension p = {first.p} "
+            f"(expected input and output dimensions as {names[0]}) but found d = {second.d}, p = {second.p}"
+        )
 
 
 def _shown(value: Any) -> str:

@@ -24,19 +24,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from urnn_sym.errors import FileFormatError, InvalidArgumentError, UrnnSymError
 from urnn_sym.evidence import jsonable
 from urnn_sym.model import RNN
 from urnn_sym.numbers.arith import as_fraction
 from urnn_sym.refutation import Refutation
+from urnn_sym.status import VERDICT_STATUSES, VerdictStatus, check_status
 from urnn_sym.validation import check_norm
 
-__all__ = ["KINDS", "STATUSES", "VERDICT_FORMAT", "Obligation", "Verdict"]
+__all__ = ["KINDS", "VERDICT_FORMAT", "Obligation", "Verdict"]
 
 VERDICT_FORMAT = "urnn-sym.verdict/1"
-STATUSES = ("proved", "refuted", "unknown")
 KINDS = ("bounded", "all-horizons")
 
 
@@ -62,14 +62,13 @@ class Obligation:
 
     name: str
     statement: str
-    status: str
+    status: VerdictStatus
     method: str
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise InvalidArgumentError(f"status: expected one of {', '.join(STATUSES)} but found {self.status!r}")
+        check_status(self.status, VERDICT_STATUSES)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -115,7 +114,7 @@ class Verdict:
         The two networks (embedded in the JSON document).
     """
 
-    status: str
+    status: VerdictStatus
     kind: str
     method: str
     reason: str = ""
@@ -130,8 +129,7 @@ class Verdict:
     b: RNN | None = None
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise InvalidArgumentError(f"status: expected one of {', '.join(STATUSES)} but found {self.status!r}")
+        check_status(self.status, VERDICT_STATUSES)
         if self.kind not in KINDS:
             raise InvalidArgumentError(f"kind: expected one of {', '.join(KINDS)} but found {self.kind!r}")
         if self.status == "refuted" and (self.refutation is None or not self.refutation):
@@ -223,7 +221,7 @@ class Verdict:
                 Obligation(
                     str(o["name"]),
                     str(o.get("statement", "")),
-                    str(o["status"]),
+                    cast(VerdictStatus, check_status(o["status"], VERDICT_STATUSES, name="obligations: status")),
                     str(o.get("method", "")),
                     str(o.get("detail", "")),
                     dict(o.get("data", {})),

@@ -22,11 +22,11 @@ import numbers
 
 from urnn_sym.errors import EntryTypeError, InvalidArgumentError
 from urnn_sym.model import RNN
+from urnn_sym.names import MAX_WITNESS_STATES
 from urnn_sym.numbers.arith import arith
 
 __all__ = ["MAX_WITNESS_STATES", "lower_bound_witness"]
 
-MAX_WITNESS_STATES = 256
 """The largest number of states of a witness network (``urnn-sym witness KIND N`` too)."""
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from urnn_sym.cli import (
+from urnn_sym.cli.options import (
     EXIT_NEGATIVE,
     EXIT_OK,
     EXIT_UNKNOWN,
@@ -27,9 +27,9 @@ from urnn_sym.cli import (
     int_in_range,
 )
 from urnn_sym.cli.wallclock import finishing, time_left
-from urnn_sym.io import atomic_write_text, read_rnn
-from urnn_sym.smt.check import check_equivalence, prove_equivalence
-from urnn_sym.verdict import Verdict
+
+if TYPE_CHECKING:
+    from urnn_sym.verdict import Verdict
 
 __all__ = ["add_parser", "print_verdict"]
 
@@ -80,6 +80,9 @@ def print_verdict(verdict: Verdict) -> None:
 def _cmd_check(args: argparse.Namespace) -> int:
     if (args.horizon is None) == (not args.all_horizons):
         raise UsageError("urnn-sym check: error: give exactly one of --horizon T and --all-horizons")
+    from urnn_sym.io import atomic_write_text, read_rnn
+    from urnn_sym.smt.check import check_equivalence, prove_equivalence
+
     a, b = read_rnn(args.a, exact=args.exact), read_rnn(args.b, exact=args.exact)
     M = args.input_bound
     if args.all_horizons:

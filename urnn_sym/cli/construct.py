@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from urnn_sym.cli import EXIT_OK, UsageError, add_command, add_timeout_option, int_in_range
+from urnn_sym.cli.options import EXIT_OK, UsageError, add_command, add_timeout_option, int_in_range
 from urnn_sym.cli.wallclock import finishing
-from urnn_sym.construct.construction import URNNConstruction
-from urnn_sym.construct.theorem1 import construct_urnn
-from urnn_sym.io import atomic_write_text, dump_rnn, read_rnn
-from urnn_sym.model import RNN
+
+if TYPE_CHECKING:
+    from urnn_sym.construct.construction import URNNConstruction
+    from urnn_sym.model import RNN
 
 __all__ = ["add_construction_options", "add_parser", "construct_from_args"]
 
@@ -40,6 +40,8 @@ def construct_from_args(rnn: RNN, args: argparse.Namespace, command: str) -> URN
     """
     if rnn.system == "symbolic":
         raise UsageError(f"urnn-sym {command}: error: the RNN has symbols; substitute numbers first")
+    from urnn_sym.construct.theorem1 import construct_urnn
+
     completion = "rational" if getattr(args, "rational", False) else getattr(args, "completion", "auto")
     return construct_urnn(
         rnn,
@@ -54,6 +56,8 @@ def construct_from_args(rnn: RNN, args: argparse.Namespace, command: str) -> URN
 
 
 def _cmd_construct(args: argparse.Namespace) -> int:
+    from urnn_sym.io import atomic_write_text, dump_rnn, read_rnn
+
     rnn = read_rnn(args.rnn)
     result = construct_from_args(rnn, args, "construct")
     record = result.to_json()
@@ -128,7 +132,7 @@ def add_parser(subparsers: Any) -> None:
     Parameters
     ----------
     subparsers : argparse subparsers action
-        From :func:`urnn_sym.cli.build_parser`.
+        From :func:`urnn_sym.cli.main.build_parser`.
     """
     p = add_command(
         subparsers,

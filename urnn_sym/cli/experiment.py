@@ -11,13 +11,14 @@ import os
 import sys
 from typing import Any
 
-from urnn_sym.cli import add_command
+from urnn_sym.cli.options import add_command
 from urnn_sym.errors import InvalidArgumentError
-from urnn_sym.experiments.config import FIGURES, ExperimentConfig
-from urnn_sym.experiments.report import report_lines, require_matplotlib, write_outputs
-from urnn_sym.experiments.runner import run_experiment
+from urnn_sym.names import EXPERIMENT_SNR_DB
 
-__all__ = ["MAX_EPOCHS", "MAX_JOBS", "MAX_REALIZATIONS", "add_parser", "run"]
+__all__ = ["FIGURE_NAMES", "MAX_EPOCHS", "MAX_JOBS", "MAX_REALIZATIONS", "add_parser", "run"]
+
+FIGURE_NAMES = tuple(sorted(EXPERIMENT_SNR_DB))
+"""The experiments, sorted (from a module that imports nothing, so --help stays light)."""
 
 MAX_REALIZATIONS = 1000
 """The largest ``--realizations`` (the data of every realisation is held in memory)."""
@@ -64,7 +65,7 @@ def add_parser(subparsers: Any) -> None:
         func=run,
         exit_codes="exit codes:\n  0  success\n  2  bad input or usage (one-line message on stderr)",
     )
-    parser.add_argument("figure", choices=sorted(FIGURES), help="fig2 (SNR 20 dB) or fig3 (SNR 15 dB)")
+    parser.add_argument("figure", choices=FIGURE_NAMES, help="fig2 (SNR 20 dB) or fig3 (SNR 15 dB)")
     parser.add_argument(
         "--quick", action="store_true", help="small version: 4 realisations, 400 epochs (under a minute)"
     )
@@ -106,6 +107,10 @@ def run(args: argparse.Namespace) -> int:
         0 on success (bad input raises :class:`urnn_sym.errors.UrnnSymError`,
         which the main command turns into exit code 2).
     """
+    from urnn_sym.experiments.config import ExperimentConfig
+    from urnn_sym.experiments.report import report_lines, require_matplotlib, write_outputs
+    from urnn_sym.experiments.runner import run_experiment
+
     changes = {k: getattr(args, k) for k in ("realizations", "epochs") if getattr(args, k) is not None}
     for name, value, high in (
         ("--realizations", changes.get("realizations"), MAX_REALIZATIONS),

@@ -14,11 +14,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from urnn_sym.cli import EXIT_OK, UsageError, add_command, add_timeout_option
 from urnn_sym.cli.construct import add_construction_options, construct_from_args
+from urnn_sym.cli.options import EXIT_OK, UsageError, add_command, add_timeout_option
 from urnn_sym.cli.wallclock import finishing
-from urnn_sym.io import atomic_write_text, read_rnn
-from urnn_sym.latex import construction_latex, rnn_latex
 
 __all__ = ["add_parser", "standalone_document"]
 
@@ -73,6 +71,9 @@ _THEOREM1_ONLY = {
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:
+    from urnn_sym.io import atomic_write_text, read_rnn
+    from urnn_sym.latex import construction_latex, rnn_latex
+
     rnn = read_rnn(args.rnn, exact=args.exact)
     if args.theorem1:
         if args.input_bound is None:
@@ -101,7 +102,7 @@ def add_parser(subparsers: Any) -> None:
     Parameters
     ----------
     subparsers : argparse subparsers action
-        From :func:`urnn_sym.cli.build_parser`.
+        From :func:`urnn_sym.cli.main.build_parser`.
     """
     p = add_command(
         subparsers,

@@ -1,7 +1,7 @@
 """``urnn-sym obstruction`` and ``urnn-sym contrast`` (Theorem 3, math.md section 4).
 
 * ``obstruction RNN.json [--json] [--precision BITS]`` runs
-  :func:`urnn_sym.refute.obstruction.sigmoid_obstruction`: exit 0 certified (no URNN of
+  :func:`urnn_sym.refute.obstruction.sigmoid_obstruction`: exit 0 proved (no URNN of
   any size matches), 3 inconclusive (the reason is printed), 2 bad input
   (activation not sigmoid or tanh, ``||W||_2 < 1`` fails, malformed file).
 * ``contrast [--states M] [--json]`` prints the teaching story of
@@ -16,10 +16,8 @@ import json
 import sys
 from typing import Any
 
-from urnn_sym.cli import EXIT_OK, EXIT_UNKNOWN, UsageError, add_command, add_timeout_option, int_in_range
+from urnn_sym.cli.options import EXIT_OK, EXIT_UNKNOWN, UsageError, add_command, add_timeout_option, int_in_range
 from urnn_sym.cli.wallclock import finishing
-from urnn_sym.io import read_rnn
-from urnn_sym.refute.obstruction import relu_contrast, sigmoid_obstruction
 
 MAX_PRECISION = 1 << 16
 """The largest ``--precision`` in bits (ball arithmetic beyond it only exhausts memory and time)."""
@@ -33,6 +31,9 @@ def _cmd_obstruction(args: argparse.Namespace) -> int:
             f"urnn-sym obstruction: error: --precision: expected an integer number of bits <= {MAX_PRECISION} "
             f"but found {args.precision}"
         )
+    from urnn_sym.io import read_rnn
+    from urnn_sym.refute.obstruction import sigmoid_obstruction
+
     rnn = read_rnn(args.rnn)
     result = sigmoid_obstruction(rnn, precision=args.precision, max_precision=max(args.precision, 1024))
     with finishing():
@@ -50,6 +51,8 @@ def _cmd_obstruction(args: argparse.Namespace) -> int:
 
 
 def _cmd_contrast(args: argparse.Namespace) -> int:
+    from urnn_sym.refute.obstruction import relu_contrast
+
     story = relu_contrast(max_states=args.states)
     if args.json:
         sys.stdout.write(json.dumps(story.to_json(), indent=1) + "\n")
@@ -83,7 +86,7 @@ def add_parser(subparsers: Any) -> None:
         ],
         func=_cmd_obstruction,
         exit_codes="exit codes:\n"
-        "  0  certified: no URNN with finitely many states matches the RNN\n"
+        "  0  proved: no URNN with finitely many states matches the RNN (certificate re-checked)\n"
         "  2  bad input (activation not sigmoid or tanh, not contractive, malformed file)\n"
         "  3  inconclusive (the reason is printed), or --timeout reached",
     )

@@ -18,16 +18,22 @@ The document's ``format`` field picks the checker:
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from urnn_sym.cli import EXIT_NEGATIVE, EXIT_OK, EXIT_UNKNOWN, UsageError, add_command, add_timeout_option, int_in_range
+from urnn_sym.cli.options import (
+    EXIT_NEGATIVE,
+    EXIT_OK,
+    EXIT_UNKNOWN,
+    UsageError,
+    add_command,
+    add_timeout_option,
+    int_in_range,
+)
 from urnn_sym.cli.wallclock import time_left
 from urnn_sym.errors import FileFormatError
-from urnn_sym.evidence import Check
-from urnn_sym.io import read_json, read_rnn
-from urnn_sym.refutation import Refutation, recheck
-from urnn_sym.smt.check import recheck_verdict
-from urnn_sym.verdict import Verdict
+
+if TYPE_CHECKING:
+    from urnn_sym.evidence import Check
 
 __all__ = ["add_parser"]
 
@@ -35,6 +41,8 @@ _FORMATS = ("urnn-sym.refutation/1", "urnn-sym.verdict/1")
 
 
 def _recheck_refutation(doc: Any, args: argparse.Namespace, a: Any, b: Any) -> Check | str:
+    from urnn_sym.refutation import Refutation, recheck
+
     ref = Refutation.from_json(doc, source=str(args.document))
     if ref.status != "refuted":
         return f"the document is {ref.status} ({ref.reason})"
@@ -42,6 +50,9 @@ def _recheck_refutation(doc: Any, args: argparse.Namespace, a: Any, b: Any) -> C
 
 
 def _recheck_verdict(doc: Any, args: argparse.Namespace, a: Any, b: Any) -> Check | str:
+    from urnn_sym.smt.check import recheck_verdict
+    from urnn_sym.verdict import Verdict
+
     verdict = Verdict.from_json(doc, source=str(args.document))
     if args.precision is not None:
         raise UsageError("urnn-sym recheck: error: --precision applies to sigmoid/tanh refutations only")
@@ -51,6 +62,8 @@ def _recheck_verdict(doc: Any, args: argparse.Namespace, a: Any, b: Any) -> Chec
 
 
 def _cmd_recheck(args: argparse.Namespace) -> int:
+    from urnn_sym.io import read_json, read_rnn
+
     doc = read_json(args.document, what="document")
     fmt = doc.get("format") if isinstance(doc, dict) else None
     if fmt not in _FORMATS:

@@ -10,7 +10,7 @@ import argparse
 import json
 from typing import Any
 
-from urnn_sym.cli import (
+from urnn_sym.cli.options import (
     EXIT_NEGATIVE,
     EXIT_OK,
     EXIT_UNKNOWN,
@@ -21,27 +21,21 @@ from urnn_sym.cli import (
     int_in_range,
 )
 from urnn_sym.cli.wallclock import finishing, time_left
-from urnn_sym.construct.enrnn import enrnn_route
 from urnn_sym.errors import SolverTimeoutError
-from urnn_sym.io import atomic_write_text, dump_rnn, read_rnn
-from urnn_sym.stacked import (
-    at_equilibrium,
-    check_delayed_equivalence,
-    contractive_layer_scaling,
-    read_stacked,
-    stack_to_urnn,
-    to_delayed_single_layer,
-)
 
 __all__ = ["add_parser"]
 
 
 def _load(args: argparse.Namespace) -> Any:
+    from urnn_sym.stacked import at_equilibrium, read_stacked
+
     stacked = read_stacked(args.stacked, exact=args.exact)
     return at_equilibrium(stacked) if args.at_equilibrium else stacked
 
 
 def _document(rnn: Any, extra: dict[str, Any]) -> str:
+    from urnn_sym.io import dump_rnn
+
     doc = dump_rnn(rnn)
     doc["description"] = json.dumps(extra)
     return json.dumps(doc, indent=1) + "\n"
@@ -51,6 +45,8 @@ def _verify(args: argparse.Namespace, stacked: Any, rnn: Any, delay: int) -> tup
     """The exit code and the line of the ``--z3-horizon`` check (none without it); run before anything is written."""
     if not args.z3_horizon:
         return EXIT_OK, []
+    from urnn_sym.stacked import check_delayed_equivalence
+
     try:
         check = check_delayed_equivalence(
             stacked,
@@ -71,6 +67,9 @@ def _verify(args: argparse.Namespace, stacked: Any, rnn: Any, delay: int) -> tup
 def _cmd_single(args: argparse.Namespace) -> int:
     if args.z3_horizon and args.input_bound is None:
         raise UsageError("urnn-sym stack-to-single: error: --z3-horizon needs --input-bound")
+    from urnn_sym.io import atomic_write_text
+    from urnn_sym.stacked import contractive_layer_scaling, to_delayed_single_layer
+
     stacked = _load(args)
     if args.scale:
         scaling = contractive_layer_scaling(stacked)
@@ -90,6 +89,9 @@ def _cmd_single(args: argparse.Namespace) -> int:
 
 
 def _cmd_urnn(args: argparse.Namespace) -> int:
+    from urnn_sym.io import atomic_write_text
+    from urnn_sym.stacked import stack_to_urnn
+
     stacked = _load(args)
     result = stack_to_urnn(stacked, args.input_bound, norm=args.norm, minimal=args.minimal)
     s = result.scaling
@@ -106,6 +108,9 @@ def _cmd_urnn(args: argparse.Namespace) -> int:
 
 
 def _cmd_route(args: argparse.Namespace) -> int:
+    from urnn_sym.construct.enrnn import enrnn_route
+    from urnn_sym.io import read_rnn
+
     rnn = read_rnn(args.rnn, exact=True)
     route = enrnn_route(rnn, args.q)
     print(f"route: {route.route}")
@@ -143,7 +148,7 @@ def add_parser(subparsers: Any) -> None:
     Parameters
     ----------
     subparsers : argparse subparsers action
-        From :func:`urnn_sym.cli.build_parser`.
+        From :func:`urnn_sym.cli.main.build_parser`.
     """
     single = add_command(
         subparsers,

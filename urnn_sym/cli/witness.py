@@ -17,19 +17,17 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from urnn_sym.cli import EXIT_OK, EXIT_UNKNOWN, MAX_HORIZON, add_command, add_timeout_option, int_in_range
+from urnn_sym.cli.options import EXIT_OK, EXIT_UNKNOWN, MAX_HORIZON, add_command, add_timeout_option, int_in_range
 from urnn_sym.cli.wallclock import finishing, time_left
-from urnn_sym.io import atomic_write_text, dump_rnn, read_rnn
-from urnn_sym.model import RNN
-from urnn_sym.refutation import Refutation
-from urnn_sym.refute.distinguish import distinguishing_input
-from urnn_sym.refute.smooth import sigmoid_witness
-from urnn_sym.witnesses import MAX_WITNESS_STATES, lower_bound_witness
+from urnn_sym.names import MAX_WITNESS_STATES
 
-__all__ = ["WITNESS_KINDS", "WitnessKind", "add_parser"]
+if TYPE_CHECKING:
+    from urnn_sym.model import RNN
+    from urnn_sym.refutation import Refutation
 
+__all__ = ["MAX_WITNESS_STATES", "WITNESS_KINDS", "WitnessKind", "add_parser"]
 
 @dataclass(frozen=True)
 class WitnessKind:
@@ -73,8 +71,17 @@ def _n_optional(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _lower_bound_witness(args: argparse.Namespace) -> RNN:
+    """The Theorem 2 witness ``y(k) = relu(x(k))`` with ``args.n`` states."""
+    from urnn_sym.witnesses import lower_bound_witness
+
+    return lower_bound_witness(args.n)
+
+
 def _smooth_witness(args: argparse.Namespace, *, activation: str) -> RNN:
     """The Theorem 3 witness ``y(k) = activation(x(k))`` with ``args.n`` states."""
+    from urnn_sym.refute.smooth import sigmoid_witness
+
     return sigmoid_witness(args.n, activation=activation)
 
 
@@ -85,7 +92,7 @@ WITNESS_KINDS: dict[str, WitnessKind] = {
         "Every URNN equivalent to it on a ball of inputs has at least 2N states\n"
         "(Theorem 2, math.md section 3).",
         add_arguments=_n_argument,
-        build=lambda args: lower_bound_witness(args.n),
+        build=_lower_bound_witness,
     ),
     **{
         name: WitnessKind(
@@ -103,6 +110,8 @@ WITNESS_KINDS: dict[str, WitnessKind] = {
 
 
 def _cmd_witness(args: argparse.Namespace) -> int:
+    from urnn_sym.io import atomic_write_text, dump_rnn
+
     rnn = WITNESS_KINDS[args.kind].build(args)
     text = json.dumps(dump_rnn(rnn), indent=1) + "\n"
     if args.output:
@@ -141,6 +150,9 @@ def _print_refutation(ref: Refutation) -> None:
 
 
 def _cmd_refute(args: argparse.Namespace) -> int:
+    from urnn_sym.io import atomic_write_text, read_rnn
+    from urnn_sym.refute.distinguish import distinguishing_input
+
     rnn = read_rnn(args.rnn, exact=args.exact)
     candidate = read_rnn(args.candidate, exact=args.exact)
     ref = distinguishing_input(

@@ -25,7 +25,7 @@ import numpy as np
 import sympy
 
 from urnn_sym.errors import HypothesisNotMetError, NotContractiveError, UnsupportedError
-from urnn_sym.numbers.arith import arith, as_sympy, exact_sign
+from urnn_sym.numbers.arith import arith, as_sympy, exact_sign, is_rational
 from urnn_sym.numbers.native import check_nonexpansive_exact, diag_scale_cols, fmpq_of, rational_sqrt, square_of
 
 __all__ = ["FLOAT_NORM_SLACK", "Defects", "RationalSVD", "defect_operators"]
@@ -81,7 +81,7 @@ class RationalSVD:
         n = self.P.nrows()
         eye = arith("exact").eye(n)
         problems = []
-        if not (isinstance(W, flint.fmpq_mat) and W.nrows() == n and W.ncols() == n):
+        if not (is_rational(W) and W.nrows() == n and W.ncols() == n):
             problems.append(f"W is not a rational {n} x {n} matrix")
         elif len(self.s) != n or len(self.c) != n:
             problems.append(f"expected {n} values in s and c but found {len(self.s)} and {len(self.c)}")
@@ -322,7 +322,7 @@ def defect_operators(W: Any, *, svd: RationalSVD | None = None, assume_contracti
             "exact rational: known factors W = P S Q^T (verified), D_W = Q sqrt(I - S^2) Q^T",
         )
     check_nonexpansive_exact(M, ar, n)
-    if isinstance(M, flint.fmpq_mat):
+    if is_rational(M):
         found = _spectral_defects(M)
         if found is not None:
             return found

@@ -42,7 +42,7 @@ from urnn_sym.construct.scaling import contracting_scaling, scaled_matrix
 from urnn_sym.errors import InvalidArgumentError, ShapeError, UnsupportedError
 from urnn_sym.evidence import Check
 from urnn_sym.model import RNN
-from urnn_sym.numbers.arith import arith, as_fraction, system_of, to_matrix
+from urnn_sym.numbers.arith import arith, as_fraction, is_float, is_rational, system_of, to_matrix
 from urnn_sym.numbers.norms import ldl_pivots, spectral_norm_upper_bound
 
 __all__ = [
@@ -56,10 +56,10 @@ __all__ = [
 
 
 def _rational(name: str, A: Any) -> flint.fmpq_mat:
-    M = A if isinstance(A, (np.ndarray, flint.fmpq_mat)) else to_matrix(name, A)
+    M = A if (is_float(A) or is_rational(A)) else to_matrix(name, A)
     if system_of(M) == "float64":
         M = to_matrix(name, M, system="exact")
-    if not isinstance(M, flint.fmpq_mat):
+    if not is_rational(M):
         raise UnsupportedError(f"{name}: exact spectral tests need rational entries (or float64, taken exactly)")
     if M.nrows() != M.ncols():
         raise ShapeError(f"{name}: expected a square matrix but found shape ({M.nrows()}, {M.ncols()})")
@@ -273,7 +273,7 @@ def enrnn_route(W: Any, q: int) -> EnrnnRoute:
     >>> enrnn_route([[1, 0], [0, 2]], 1).route
     'finite-horizon'
     """
-    M = _rational("W", W._W if isinstance(W, RNN) else W)
+    M = _rational("W", W.native("W") if isinstance(W, RNN) else W)
     n = M.nrows()
     if not isinstance(q, int) or not 0 <= q <= n:
         raise InvalidArgumentError(f"q: expected an integer 0..{n} (size of the Q block) but found {q!r}")

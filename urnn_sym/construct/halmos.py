@@ -17,13 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import flint
 import numpy as np
 import sympy
 
 from urnn_sym.construct.defects import RationalSVD, defect_operators
 from urnn_sym.evidence import Check
-from urnn_sym.numbers.arith import arith, system_of
+from urnn_sym.numbers.arith import arith, is_rational, system_of
 from urnn_sym.numbers.native import square_of
 
 __all__ = ["Completion", "orthogonality_check", "radical_free_zero", "unitary_completion"]
@@ -82,7 +81,7 @@ def orthogonality_check(U: Any, *, symbolic: bool = False) -> Check:
         G = U.T @ U  # numpy computes U^T U as a symmetric rank-k update
         G = G.astype(np.result_type(G, np.float64), copy=False)
         return _residual_check(_max_off_identity(G, diagonal=True))
-    if isinstance(U, flint.fmpq_mat):
+    if is_rational(U):
         ok = U.transpose() * U == arith("exact").eye(U.nrows())
         return Check(ok, "exact rational U^T U == I (python-flint)", "U^T U == I" if ok else "U^T U != I")
     ar = arith("symbolic" if symbolic else "exact")
@@ -253,7 +252,5 @@ def unitary_completion(
         D_star.setflags(write=False)
         U, orthogonal = _float_halmos(M, D, D_star, check)
         return Completion(U, D, D_star, d.method, orthogonal)
-    if not isinstance(d.D, type(M)) and not isinstance(M, np.ndarray):
-        ar = arith("symbolic" if ar.system == "symbolic" else "exact")
-    U = ar.block([[M, d.D_star], [d.D, ar.neg(ar.transpose(M))]])
-    return Completion(U, d.D, d.D_star, d.method, orthogonality_check(U, symbolic=ar.system == "symbolic"))
+    U = ar.block([[M, d.D_star], [d.D, ar.neg(ar.transpose(M))]])  # exact or symbolic: block mixes flint and sympy
+    return Completion(U, d.D, d.D_star, d.method, orthogonality_check(U, symbolic=ar.is_symbolic))

@@ -25,7 +25,7 @@ from urnn_sym.construct.defects import FLOAT_NORM_SLACK, RationalSVD
 from urnn_sym.construct.halmos import orthogonality_check
 from urnn_sym.errors import InvalidArgumentError, NotContractiveError, ShapeError, UnsupportedError
 from urnn_sym.evidence import Check
-from urnn_sym.numbers.arith import arith
+from urnn_sym.numbers.arith import arith, is_float, is_rational, require_numeric
 from urnn_sym.numbers.native import (
     check_nonexpansive_exact,
     from_rows,
@@ -97,7 +97,7 @@ def householder_completion(V: Any) -> Any:
         k = V.shape[1]
         Qf, _ = np.linalg.qr(V, mode="complete")
         return np.hstack([V, Qf[:, k:]])
-    if isinstance(V, flint.fmpq_mat):
+    if is_rational(V):
         return _householder_rational(V)
     return _householder_lists(V)
 
@@ -106,7 +106,7 @@ def _householder_lists(V: Any) -> Any:
     """The reflection loop on Python lists of entries (sympy V; the reference for rational V)."""
     cols = [list(c) for c in zip(*rows_of(V), strict=True)]
     m, k = len(cols[0]), len(cols)
-    zero = 0 if isinstance(V, flint.fmpq_mat) else sympy.Integer(0)
+    zero = 0 if is_rational(V) else sympy.Integer(0)
     reflections: list[list[Any] | None] = []
     for j in range(k):
         x = cols[j]
@@ -314,8 +314,7 @@ def minimal_completion(W: Any, *, svd: RationalSVD | None = None, tol: float = 1
     (1, [[1, 0, 0], [0, 3/5, 4/5], [0, 4/5, -3/5]])
     """
     M, ar, n = square_of("W", W)
-    if ar.system == "symbolic":
-        raise UnsupportedError("W: the minimal completion needs numeric entries (float64 or exact)")
+    require_numeric("W", ar.system, "the minimal completion")
     Y: Any
     if isinstance(M, np.ndarray):
         if not (tol >= 0):
@@ -342,6 +341,6 @@ def minimal_completion(W: Any, *, svd: RationalSVD | None = None, tol: float = 1
     if r == 0:
         U = M
     else:
-        sys_ar = ar if isinstance(M, np.ndarray) or isinstance(Y, flint.fmpq_mat) else arith("exact")
+        sys_ar = ar if is_float(M) or is_rational(Y) else arith("exact")
         U = householder_completion(sys_ar.block([[M], [Y]]))
     return MinimalCompletion(U, Y, r, method + f"; rank r = {r}", orthogonality_check(U))

@@ -14,13 +14,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import flint
 import numpy as np
 import sympy
 
 from urnn_sym.errors import InvalidArgumentError, ShapeError
 from urnn_sym.evidence import Check
-from urnn_sym.numbers.arith import arith, as_sympy, system_of
+from urnn_sym.numbers.arith import arith, as_sympy, is_rational, system_of
 from urnn_sym.numbers.norms import exact_square_matrix, gram, ldl_pivots, native_matrix, sign_of
 
 __all__ = ["is_contractive", "is_orthogonal"]
@@ -101,7 +100,7 @@ def is_contractive(W: Any, *, tol: float | None = None) -> Check:
     ar = arith("exact")
     kind, pivots = ldl_pivots(ar.sub(ar.eye(r), gram(M)), name="I - W^T W")
     method = "exact LDL^T of I - W^T W" + (
-        " over Q" if isinstance(M, flint.fmpq_mat) else " over the algebraic numbers"
+        " over Q" if is_rational(M) else " over the algebraic numbers"
     )
     if kind == "pd":
         return Check(True, method, f"all {r} pivots > 0", {"pivots": [str(p) for p in pivots]})

@@ -41,7 +41,7 @@ import sympy
 
 from urnn_sym.errors import HypothesisNotMetError, NotContractiveError
 from urnn_sym.evidence import Check
-from urnn_sym.numbers.arith import arith
+from urnn_sym.numbers.arith import arith, arith_of, is_float, is_rational
 from urnn_sym.numbers.native import rational_sqrt, square_of
 from urnn_sym.numbers.norms import ldl_pivots
 from urnn_sym.numbers.parsing import radical as _radical
@@ -94,20 +94,12 @@ class LDLCompletion:
     @property
     def Y(self) -> Any:
         """The block ``B = Λ_P^(1/2) L_P^T`` that feeds the extra states (``U[n:, :n]``)."""
-        return _block(self.U, self.n, 2 * self.n, 0, self.n)
+        return arith_of(self.U).sub_matrix(self.U, range(self.n, 2 * self.n), range(self.n))
 
     @property
     def rows(self) -> Any:
         """``L_P^T`` (``R[n:, :n]``): row i of :attr:`Y` is ``sqrt(pivots_P[i])`` times row i of it."""
-        return _block(self.R, self.n, 2 * self.n, 0, self.n)
-
-
-def _block(M: Any, r0: int, r1: int, c0: int, c1: int) -> Any:
-    if isinstance(M, np.ndarray):
-        return M[r0:r1, c0:c1]
-    if isinstance(M, flint.fmpq_mat):
-        return flint.fmpq_mat([[M[i, j] for j in range(c0, c1)] for i in range(r0, r1)])
-    return sympy.ImmutableMatrix(M[r0:r1, c0:c1])
+        return arith_of(self.R).sub_matrix(self.R, range(self.n, 2 * self.n), range(self.n))
 
 
 # ------------------------------------------------------------------------------
@@ -256,9 +248,9 @@ def ldl_factor(A: Any, *, name: str = "A") -> tuple[Any, list[Any]]:
     >>> L.tolist(), piv
     ([[1, 0], [1/2, 1]], [4, 4])
     """
-    if isinstance(A, flint.fmpq_mat):
+    if is_rational(A):
         return _ldl_exact(A, name)
-    if isinstance(A, np.ndarray):
+    if is_float(A):
         L, d = _ldl_float(A, name)
         return L, list(d)
     L, piv = _ldl_symbolic(sympy.Matrix(A))
@@ -315,8 +307,9 @@ def _exact_completion(
         "every pivot > 0": positive,
     }
     if n <= _DIRECT_CHECK_MAX_N:
-        G = R.transpose() * _diag([flint.fmpq(1)] * n + list(lam), R) * R
-        chain["R^T diag(I, Λ_P) R = diag(I, Λ_Q^-1)"] = _diag([flint.fmpq(1)] * n + [1 / m for m in mu], R) == G
+        ar = arith("exact")
+        G = R.transpose() * ar.diag([flint.fmpq(1)] * n + list(lam)) * R
+        chain["R^T diag(I, Λ_P) R = diag(I, Λ_Q^-1)"] = ar.diag([flint.fmpq(1)] * n + [1 / m for m in mu]) == G
     how = "exact identities over Q (python-flint), docs/tutorials/theorem1.md section 7"
     failed = [k for k, v in chain.items() if not v]
     ok = not failed
@@ -327,18 +320,9 @@ def _exact_completion(
         {"identities": list(chain), "pivots_P": [str(x) for x in lam], "pivots_Q": [str(x) for x in mu]},
     )
     U = _assemble_exact(W, R, lam, mu)
-    radical = "rational (every pivot a rational square)" if isinstance(U, flint.fmpq_mat) else "q*sqrt(s)"
+    radical = "rational (every pivot a rational square)" if is_rational(U) else "q*sqrt(s)"
     method = f"LDL^T completion: I - W^T W = L_P Λ_P L_P^T, I - W W^T = L_Q Λ_Q L_Q^T over Q; entries {radical}"
     return LDLCompletion(U, R, tuple(lam), tuple(mu), method, check)
-
-
-def _diag(values: Sequence[Any], like: Any) -> Any:
-    n = len(values)
-    if isinstance(like, flint.fmpq_mat):
-        return flint.fmpq_mat(n, n, [values[i] if i == j else 0 for i in range(n) for j in range(n)])
-    if isinstance(like, np.ndarray):
-        return np.diag(np.asarray(values, dtype=np.float64))
-    return sympy.diag(*values)
 
 
 def _symbolic_hypotheses(piv: list[sympy.Expr], which: str, assume: bool) -> list[str]:
@@ -426,25 +410,24 @@ def ldl_completion(W: Any, *, assume_contractive: bool = False) -> LDLCompletion
     (sqrt(1 - a**2), -a, '1 - a**2 > 0 (pivot of I - W^T W)')
     """
     M, ar, n = square_of("W", W)
-    if not isinstance(M, (flint.fmpq_mat, np.ndarray)):
+    if not (is_rational(M) or is_float(M)):
         ar = arith("symbolic")  # symbols or algebraic numbers: the same formulas over sympy
         M = sympy.ImmutableMatrix(M)
     Wt = ar.transpose(M)
     eye = ar.eye(n)
     P = ar.sub(eye, ar.matmul(Wt, M))
     Q = ar.sub(eye, ar.matmul(M, Wt))
-    if ar.system == "symbolic":
-        P, Q = P.applyfunc(sympy.expand), Q.applyfunc(sympy.expand)
+    P, Q = ar.expand(P), ar.expand(Q)
     L_P, lam = ldl_factor(P, name="I - W^T W")
     L_Q, mu = ldl_factor(Q, name="I - W W^T")
     hyps: list[str] = []
-    if ar.system == "symbolic":
+    if ar.is_symbolic:
         hyps = _symbolic_hypotheses(lam, "I - W^T W", assume_contractive)
         hyps += _symbolic_hypotheses(mu, "I - W W^T", assume_contractive)
     # R's bottom-right block: -Λ_P^-1 L_P^-1 W^T L_Q
-    if isinstance(M, flint.fmpq_mat):
+    if is_rational(M):
         return _exact_completion(M, P, Q, L_P, lam, L_Q, mu)
-    if isinstance(M, np.ndarray):
+    if is_float(M):
         Yr = -np.linalg.solve(L_P, Wt @ L_Q) / np.asarray(lam)[:, None]
         R = np.block([[M, L_Q], [L_P.T, Yr]])
         s1 = np.concatenate([np.ones(n), np.sqrt(lam)])

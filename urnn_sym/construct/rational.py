@@ -26,7 +26,7 @@ import numpy as np
 from urnn_sym.construct.completion import RationalSVD
 from urnn_sym.errors import EntryTypeError, InvalidArgumentError, UnsupportedError
 from urnn_sym.model import RNN
-from urnn_sym.numbers.arith import arith, to_matrix
+from urnn_sym.numbers.arith import arith, is_rational, require_numeric, to_matrix
 
 __all__ = [
     "RationalDefectInstance",
@@ -56,8 +56,8 @@ def cayley(K: Any) -> flint.fmpq_mat:
     >>> cayley([[0, "1/2"], ["-1/2", 0]]).tolist()
     [[3/5, -4/5], [4/5, 3/5]]
     """
-    M = K if isinstance(K, flint.fmpq_mat) else to_matrix("K", K, system="exact")
-    if not isinstance(M, flint.fmpq_mat):
+    M = K if is_rational(K) else to_matrix("K", K, system="exact")
+    if not is_rational(M):
         raise InvalidArgumentError("K: expected rational entries")
     if M.transpose() != -M:
         raise InvalidArgumentError("K: expected a skew-symmetric matrix (K^T = -K)")
@@ -268,9 +268,8 @@ def rationalize(rnn: RNN, *, tol: float) -> Rationalized:
     t_ = float(tol)
     if not t_ > 0:
         raise InvalidArgumentError(f"tol: expected a positive number but found {tol!r}")
-    if rnn.system == "symbolic":
-        raise UnsupportedError("rnn: rationalize needs numeric entries (float64 or exact)")
-    Wf = rnn.to_float()._W
+    require_numeric("rnn", rnn.system, "rationalize")
+    Wf = rnn.to_float().native("W")
     P, s, Qt = np.linalg.svd(Wf)
     if s[0] >= 1:
         raise InvalidArgumentError(f"rnn: rationalize needs ||W||_2 < 1 but sigma_max(W) = {s[0]!r}")

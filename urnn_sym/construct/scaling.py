@@ -25,8 +25,8 @@ import numpy as np
 import sympy
 
 from urnn_sym.construct.hypotheses import is_contractive
-from urnn_sym.errors import ShapeError, UnsupportedError
-from urnn_sym.numbers.arith import arith_of
+from urnn_sym.errors import ShapeError
+from urnn_sym.numbers.arith import arith_of, is_float, is_rational, require_numeric
 from urnn_sym.numbers.matrices import entries, system_of, to_matrix
 
 __all__ = ["contracting_scaling", "scaled_matrix", "scaled_norm_infimum"]
@@ -59,7 +59,7 @@ def scaled_matrix(W: Any, scaling: list[Fraction]) -> Any:
         ell = np.array([float(v) for v in scaling])
         return ell[:, None] * M / ell[None, :]
     ratios = [scaling[i] / scaling[j] for i in range(n) for j in range(n)]
-    if isinstance(M, flint.fmpq_mat):
+    if is_rational(M):
         return flint.fmpq_mat(
             n, n, [v * flint.fmpq(r.numerator, r.denominator) for v, r in zip(entries(M), ratios, strict=True)]
         )
@@ -69,9 +69,8 @@ def scaled_matrix(W: Any, scaling: list[Fraction]) -> Any:
 
 
 def _square(W: Any) -> Any:
-    M = W if isinstance(W, (np.ndarray, flint.fmpq_mat)) else to_matrix("W", W)
-    if system_of(M) == "symbolic":
-        raise UnsupportedError("W: expected numeric (float64 or exact) entries but found a symbolic matrix")
+    M = W if (is_float(W) or is_rational(W)) else to_matrix("W", W)
+    require_numeric("W", system_of(M), "the diagonal scaling")
     n, m = M.shape if isinstance(M, np.ndarray) else arith_of(M).shape(M)
     if n != m:
         raise ShapeError(f"W: expected a square matrix but found shape ({n}, {m})")

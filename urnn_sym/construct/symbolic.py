@@ -73,9 +73,9 @@ def construct_symbolic(rnn: RNN, M: Any, *, norm: str, assume_contractive: bool)
 
     from urnn_sym.errors import HypothesisNotMetError
 
-    c = ldl_completion(rnn._W, assume_contractive=assume_contractive)
+    c = ldl_completion(rnn.native("W"), assume_contractive=assume_contractive)
     n, d, p = rnn.n, rnn.d, rnn.p
-    W, F, b, C, h0 = (sympy.Matrix(getattr(rnn, "_" + k)) for k in ("W", "F", "b", "C", "h0"))
+    W, F, b, C, h0 = (sympy.Matrix(rnn.native(k)) for k in ("W", "F", "b", "C", "h0"))
     w = _norm(list(W))
     hyps = list(c.hypotheses)
     margin = simplest(1 - w**2)

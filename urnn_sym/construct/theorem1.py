@@ -40,10 +40,10 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-import flint
 import numpy as np
 import sympy
 
+from urnn_sym import validation as v
 from urnn_sym.construct.completion import (
     FLOAT_NORM_SLACK,
     Completion,
@@ -61,10 +61,9 @@ from urnn_sym.errors import (
     InvalidArgumentError,
     NotContractiveError,
     UnsupportedError,
-    UrnnSymError,
 )
 from urnn_sym.model import RNN
-from urnn_sym.numbers.arith import arith, as_fraction, entries, parse_number, to_vector
+from urnn_sym.numbers.arith import arith, arith_of, as_fraction, entries, is_float, is_rational, parse_number
 from urnn_sym.numbers.norms import (
     is_psd,
     quick_norm_upper_bound,
@@ -96,29 +95,25 @@ def _check_rnn(rnn: Any) -> None:
 
 
 def _bound(value: Any, system: str) -> Any:
-    if system == "symbolic" and not isinstance(value, (int, float, Fraction)):
-        M = parse_number(value) if isinstance(value, str) else sympy.sympify(value)
-        if not M.is_positive:
-            raise InvalidArgumentError(f"input_bound: expected an expression that sympy shows positive but found {M}")
-        return M
-    try:
-        M = as_fraction(value, name="input_bound") if isinstance(value, str) or system == "exact" else value
-        M = float(M) if system == "float64" else M
-    except (TypeError, ValueError, EntryTypeError) as exc:
-        if isinstance(exc, UrnnSymError):
-            raise
-        raise InvalidArgumentError(f"input_bound: expected a positive number but found {value!r}") from exc
-    if not (M > 0) or (system == "float64" and not math.isfinite(M)):
-        raise InvalidArgumentError(f"input_bound: expected a positive number but found {value}")
-    return M
+    """The input bound M in the RNN's system: :func:`urnn_sym.validation.check_input_bound`, then its scalar.
+
+    A symbolic RNN also takes a symbolic bound (an expression sympy shows positive).
+    """
+    if arith(system).is_symbolic and isinstance(value, (str, sympy.Basic)):
+        M = parse_number(value, name="input_bound") if isinstance(value, str) else sympy.sympify(value)
+        if not M.is_Rational:
+            if not M.is_positive:
+                raise InvalidArgumentError(
+                    f"input_bound: expected an expression that sympy shows positive but found {M}"
+                )
+            return M
+    return arith(system).scalar(v.check_input_bound(value), name="input_bound")
 
 
 def _check_options(norm: Any, horizon: Any, scaling: Any) -> str:
-    text = str(norm)
-    if text not in ("2", "inf"):
-        raise InvalidArgumentError(f"norm: expected '2' or 'inf' but found {norm!r}")
-    if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1):
-        raise InvalidArgumentError(f"horizon: expected an integer >= 1 but found {horizon!r}")
+    text = v.check_norm(norm)
+    if horizon is not None:
+        v.check_int("horizon", horizon, low=1)
     if scaling is not None and scaling != "auto" and not isinstance(scaling, Sequence):
         raise InvalidArgumentError(f"scaling: expected 'auto' or a list of positive numbers but found {scaling!r}")
     return text
@@ -151,34 +146,19 @@ def rescale(rnn: RNN, scaling: Sequence[Any]) -> RNN:
     n = rnn.n
     if len(scaling) != n:
         raise InvalidArgumentError(f"scaling: expected {n} positive numbers (one per state) but found {len(scaling)}")
-    if rnn.system == "float64":
-        ell = np.array([float(v) for v in scaling])
-        if not np.all(ell > 0):
-            raise InvalidArgumentError(f"scaling: expected positive numbers but found {list(scaling)}")
-        return RNN(
-            ell[:, None] * rnn._W / ell[None, :],
-            ell[:, None] * rnn._F,
-            ell * rnn._b,
-            rnn._C / ell[None, :],
-            ell * rnn._h0,
-            rnn.activation,
-            system="float64",
-        )
-    ell_q = [as_fraction(v, name="scaling") for v in scaling]
-    if any(v <= 0 for v in ell_q):
-        raise InvalidArgumentError(f"scaling: expected positive numbers but found {[str(v) for v in ell_q]}")
-    ar = arith("exact")
-    L = ar.matrix([[ell_q[i] if i == j else 0 for j in range(n)] for i in range(n)])
-    Linv = ar.matrix([[1 / ell_q[i] if i == j else 0 for j in range(n)] for i in range(n)])
-    m = {k: getattr(rnn, "_" + k) for k in ("W", "F", "b", "C", "h0")}
+    ell_q = [as_fraction(x, name="scaling") for x in scaling]
+    if any(x <= 0 for x in ell_q):
+        raise InvalidArgumentError(f"scaling: expected positive numbers but found {[str(x) for x in ell_q]}")
+    ar = arith(rnn.system)
+    ell = [ar.scalar(x, name="scaling") for x in ell_q]
     return RNN(
-        ar.matmul(ar.matmul(L, m["W"]), Linv),
-        ar.matmul(L, m["F"]),
-        ar.matmul(L, m["b"]),
-        ar.matmul(m["C"], Linv),
-        ar.matmul(L, m["h0"]),
+        ar.unscale_cols(ar.scale_rows(rnn.native("W"), ell), ell),
+        ar.scale_rows(rnn.native("F"), ell),
+        ar.scale_rows(rnn.native("b"), ell),
+        ar.unscale_cols(rnn.native("C"), ell),
+        ar.scale_rows(rnn.native("h0"), ell),
         rnn.activation,
-        system="exact",
+        system=rnn.system,
     )
 
 
@@ -187,26 +167,13 @@ def rescale(rnn: RNN, scaling: Sequence[Any]) -> RNN:
 # ------------------------------------------------------------------------------
 
 
-def _sub(M: Any, rows: Sequence[int], cols: Sequence[int] | None) -> Any:
-    """Rows (and columns) of a native matrix/vector, in the same system."""
-    if isinstance(M, np.ndarray):
-        return M[np.ix_(rows, cols)] if cols is not None else M[list(rows)]
-    vals = entries(M)
-    c = arith("exact").shape(M)[1]
-    cs = cols if cols is not None else list(range(c))
-    sel = [[vals[i * c + j] for j in cs] for i in rows]
-    if isinstance(M, flint.fmpq_mat):
-        return flint.fmpq_mat(len(rows), len(cs), [x for r in sel for x in r])
-    return arith("exact").matrix(sel)
-
-
 def _nonzero(x: Any) -> bool:
     return bool(x != 0)
 
 
 def _watched(Y: Any, W: Any, n: int) -> list[int]:
     """Columns that Y reads, closed under ``j in S and W[j, k] != 0 => k in S``."""
-    r = arith("float64" if isinstance(Y, np.ndarray) else "exact").shape(Y)[0]
+    r = arith_of(Y).shape(Y)[0]
     yv = entries(Y)
     S = {j for j in range(n) if any(_nonzero(yv[i * n + j]) for i in range(r))}
     wv = entries(W)
@@ -329,23 +296,25 @@ def construct_urnn(
     if scaling is not None and scaling != "auto":
         used_scaling = list(scaling)
         work = rescale(rnn, used_scaling)
-    contractive = _is_contractive(work._W)
+    contractive = _is_contractive(work.native("W"))
     if not contractive and scaling == "auto":
-        found = contracting_scaling(work._W)
+        found = contracting_scaling(work.native("W"))
         if found is not None:
             used_scaling = found
             work = rescale(rnn, found)
             contractive = True  # contracting_scaling certified this same L W L^-1
             svd = None
-    if not contractive and not _is_nonexpansive(work._W):
+    if not contractive and not _is_nonexpansive(work.native("W")):
         hint = (
             "scaling='auto' found no positive diagonal L with ||L W L^-1||_2 < 1"
             if scaling == "auto"
             else "Theorem 1 needs ||W||_2 < 1; try scaling='auto' (a diagonal similarity)"
         )
-        raise NotContractiveError(f"W: not contractive: ||W||_2 >= {_lower(work._W)} (certified lower bound); {hint}")
-    built = _complete(work._W, route, contractive, svd, tol, seed)
-    watched = _watched(built.Y, work._W, work.n)
+        raise NotContractiveError(
+            f"W: not contractive: ||W||_2 >= {_lower(work.native('W'))} (certified lower bound); {hint}"
+        )
+    built = _complete(work.native("W"), route, contractive, svd, tol, seed)
+    watched = _watched(built.Y, work.native("W"), work.n)
     return _assemble(work, rnn, built, watched, M, norm, horizon, used_scaling, contractive)
 
 
@@ -367,7 +336,7 @@ def _route(completion: Any, field: Any, minimal: bool, svd: Any, system: str) ->
         return "minimal"
     if svd is not None and completion in ("ldl", "rational"):
         raise InvalidArgumentError(f"svd: known factors serve the Halmos completion, not completion={completion!r}")
-    if completion == "auto" and (system == "float64" or svd is not None):
+    if completion == "auto" and (not arith(system).is_exact or svd is not None):
         return "halmos"
     return str(completion)
 
@@ -376,7 +345,7 @@ def _complete(W: Any, route: str, contractive: bool, svd: Any, tol: float, seed:
     """The orthogonal completion of the route; ``"auto"``: LDL^T on its domain (rational, contractive), else Halmos."""
     if route == "minimal":
         return minimal_completion(W, svd=svd, tol=tol)
-    rational_w = isinstance(W, flint.fmpq_mat)
+    rational_w = is_rational(W)
     if route == "rational":
         if not (rational_w and contractive):
             raise UnsupportedError(
@@ -387,20 +356,20 @@ def _complete(W: Any, route: str, contractive: bool, svd: Any, tol: float, seed:
 
         return rational_completion(W, seed=seed)
     if route == "ldl" or (route == "auto" and rational_w and contractive):
-        if not (rational_w or isinstance(W, np.ndarray)):
+        if not (rational_w or is_float(W)):
             raise UnsupportedError("W: the LDL^T completion needs a rational (or float64) W; use completion='halmos'")
         return ldl_completion(W)
     return unitary_completion(W, svd=svd)
 
 
 def _is_contractive(W: Any) -> bool:
-    if isinstance(W, np.ndarray):
+    if is_float(W):
         return float(np.linalg.norm(W, 2)) < 1
     return bool(is_contractive(W))
 
 
 def _is_nonexpansive(W: Any) -> bool:
-    if isinstance(W, np.ndarray):
+    if is_float(W):
         return float(np.linalg.norm(W, 2)) <= 1 + FLOAT_NORM_SLACK
     ar = arith("exact")
     n = ar.shape(W)[0]
@@ -418,16 +387,18 @@ def _assemble(
     scaling: list[Any] | None,
     contractive: bool,
 ) -> URNNConstruction:
-    exact = work.system == "exact"
+    ar = arith(work.system)
+    exact = ar.is_exact
+    W = work.native("W")
     r = completion.extra_states
     norms: dict[str, Any] = {}
     if S:
         whole = len(S) == work.n  # S = every state: W_SS is W, whose contractivity is already decided
-        W_SS = work._W if whole else _sub(work._W, S, S)
+        W_SS = W if whole else ar.sub_matrix(W, S, S)
         all_horizons = contractive if whole else _is_contractive(W_SS)
         if not all_horizons and horizon is None:
             raise NotContractiveError(
-                f"W: not contractive: ||W||_2 >= {_lower(work._W)} (certified lower bound); the extra states read "
+                f"W: not contractive: ||W||_2 >= {_lower(W)} (certified lower bound); the extra states read "
                 f"states {S} whose block of W is not contractive, so the URNN is equivalent only on a finite "
                 "horizon: pass horizon=T (or scaling='auto')"
             )
@@ -471,9 +442,9 @@ def _assemble(
     )
 
 
-def _plain(v: sympy.Expr) -> Any:
+def _plain(x: sympy.Expr) -> Any:
     """A rational sympy number as a Fraction (the other exact numbers of a construction are Fractions)."""
-    return Fraction(int(v.p), int(v.q)) if v.is_Rational else v
+    return Fraction(int(x.p), int(x.q)) if x.is_Rational else x
 
 
 def _method_prefix(completion: Any) -> str:
@@ -484,7 +455,8 @@ def _method_prefix(completion: Any) -> str:
 
 def _norms(work: RNN, S: list[int], W_SS: Any, M: Any, norm: str, contractive: bool) -> dict[str, Any]:
     d = work.d
-    F_S, b_S, h0_S = _sub(work._F, S, None), _sub(work._b, S, None), _sub(work._h0, S, None)
+    ar = arith(work.system)
+    F_S, b_S, h0_S = (ar.sub_matrix(work.native(k), S) for k in ("F", "b", "h0"))
     if work.system == "float64":
         m2 = M * math.sqrt(d) * (1 + FLOAT_MARGIN) if norm == "inf" else M
         up = 1 + FLOAT_MARGIN
@@ -520,26 +492,16 @@ def _state_bound(norms: dict[str, Any], horizon: int | None, exact: bool) -> Any
 
 def _urnn(work: RNN, U: Any, b2: list[Any], r: int) -> RNN:
     d, p = work.d, work.p
+    F, b, C, h0 = (work.native(k) for k in ("F", "b", "C", "h0"))
     if r == 0:
-        return RNN(U, work._F, work._b, work._C, work._h0, "relu", system=work.system)
-    if work.system == "float64":
-        return RNN(
-            U,
-            np.vstack([work._F, np.zeros((r, d))]),
-            np.concatenate([work._b, np.array(b2, dtype=np.float64)]),
-            np.hstack([work._C, np.zeros((p, r))]),
-            np.concatenate([work._h0, np.zeros(r)]),
-            "relu",
-            system="float64",
-        )
-    ar = arith("exact")
-    b2col = to_vector("b2", [v if isinstance(v, sympy.Expr) else Fraction(v) for v in b2], system="exact")
+        return RNN(U, F, b, C, h0, "relu", system=work.system)
+    ar = arith(work.system)
     return RNN(
         U,
-        ar.block([[work._F], [ar.zeros(r, d)]]),
-        ar.block([[work._b], [b2col]]),
-        ar.block([[work._C, ar.zeros(p, r)]]),
-        ar.block([[work._h0], [ar.zeros(r, 1)]]),
+        ar.stack([F, ar.zeros(r, d)]),
+        ar.stack([b, ar.vector(b2, name="b2")]),
+        ar.block([[C, ar.zeros(p, r)]]),
+        ar.stack([h0, ar.zero_vector(r)]),
         "relu",
-        system="exact",
+        system=work.system,
     )

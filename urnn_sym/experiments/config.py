@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from urnn_sym.errors import InvalidArgumentError
+from urnn_sym.names import EXPERIMENT_SNR_DB
+from urnn_sym.validation import check_int
 
 __all__ = ["FIGURES", "ExperimentConfig"]
 
 
 #: Output SNR in dB of each figure of the poster.
-FIGURES = {"fig2": 20.0, "fig3": 15.0}
+FIGURES = EXPERIMENT_SNR_DB
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,9 @@ class ExperimentConfig:
     def __post_init__(self) -> None:
         if self.name not in FIGURES:
             raise InvalidArgumentError(f"name: expected one of {', '.join(FIGURES)} but found {self.name!r}")
-        for label, value in (("realizations", self.realizations), ("epochs", self.epochs)):
-            if not isinstance(value, int) or value < 1:
-                raise InvalidArgumentError(f"{label}: expected an integer >= 1 but found {value!r}")
-        if not isinstance(self.seed, int) or self.seed < 0:
-            raise InvalidArgumentError(f"seed: expected an integer >= 0 but found {self.seed!r}")
+        check_int("realizations", self.realizations, low=1)
+        check_int("epochs", self.epochs, low=1)
+        check_int("seed", self.seed, low=0)
         if not self.sizes or any(not isinstance(s, int) or s < 1 for s in self.sizes):
             raise InvalidArgumentError(f"sizes: expected positive integers but found {self.sizes!r}")
         object.__setattr__(self, "snr_db", FIGURES[self.name])

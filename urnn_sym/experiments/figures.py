@@ -45,9 +45,11 @@ from urnn_sym.construct.theorem1 import construct_urnn
 from urnn_sym.errors import FileFormatError, InvalidArgumentError
 from urnn_sym.io import atomic_write_bytes
 from urnn_sym.model import RNN, simulate
+from urnn_sym.names import TEACHING_FIGURES
 from urnn_sym.numbers.arith import as_fraction
 from urnn_sym.refutation import Refutation
 from urnn_sym.refute.smooth import delay_line_candidate, distinguishing_input_smooth, fitted_candidate, sigmoid_witness
+from urnn_sym.validation import check_int
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -65,12 +67,7 @@ __all__ = [
 ]
 
 #: Figure name -> what a student should see (``urnn-sym figures --list``).
-FIGURES = {
-    "theorem1-trajectories": "ReLU RNN and its Theorem 1 URNN: identical outputs, max difference exactly 0",
-    "theorem1-extra-states": "the URNN's extra states stay at exactly 0 (their pre-activation is <= 0)",
-    "sigmoid-gap": "y = sigma(x) against m-state URNNs, m = 1..12: certified output gaps",
-    "experiment": "poster Figures 2 and 3 (fig2.png, fig3.png) from the committed summaries",
-}
+FIGURES = TEACHING_FIGURES
 
 RNN_COLOR, URNN_COLOR = "tab:blue", "tab:orange"  # the colours of report.plot_png
 _STYLE: dict[str, Any] = {"font.size": 14, "axes.titlesize": 16, "axes.labelsize": 15, "legend.fontsize": 12}
@@ -179,8 +176,7 @@ def theorem1_run(length: int = 30, *, seed: int = 0, input_bound: int = 1) -> Th
         If ``length`` or ``input_bound`` is not a positive integer or ``seed`` is negative.
     """
     for name, value, low in (("length", length, 1), ("seed", seed, 0), ("input_bound", input_bound, 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise InvalidArgumentError(f"{name}: expected an integer >= {low} but found {value!r}")
+        check_int(name, value, low=low)
     return _theorem1_cached(length, seed, Fraction(input_bound))
 
 

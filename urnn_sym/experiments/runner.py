@@ -25,13 +25,13 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.experiments.config import FIGURES, ExperimentConfig
 from urnn_sym.experiments.data import make_trials
 from urnn_sym.experiments.report import MODELS
 from urnn_sym.experiments.theory import check_theorem1
 from urnn_sym.experiments.train import fit
 from urnn_sym.model import RNN
+from urnn_sym.validation import check_int
 
 __all__ = ["FIGURES", "ExperimentConfig", "run_experiment"]
 
@@ -158,8 +158,7 @@ def run_experiment(config: ExperimentConfig, *, jobs: int = 1, progress: TextIO 
         ``rows`` (list of dicts with :data:`CSV_COLUMNS`), ``theorem1`` (list of
         dicts, one per trained 4-unit RNN and per true system), ``seconds`` and ``config``.
     """
-    if not isinstance(jobs, int) or jobs < 1:
-        raise InvalidArgumentError(f"jobs: expected an integer >= 1 but found {jobs!r}")
+    check_int("jobs", jobs, low=1)
     start = time.monotonic()
     trials = make_trials(config.snr_db, config.realizations, config.seed)
     x = np.stack([t.x for t in trials])

@@ -3,6 +3,8 @@
 ``relu`` and ``identity`` are piecewise linear (exact simulation, z3 encodings);
 ``sigmoid`` and ``tanh`` are smooth (certified ball arithmetic).
 
+Examples
+--------
 >>> ACTIVATIONS
 ('relu', 'sigmoid', 'tanh', 'identity')
 >>> [a for a in ACTIVATIONS if is_smooth(a)]

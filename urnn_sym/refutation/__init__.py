@@ -10,13 +10,15 @@ or ``"inconclusive"`` with the reason and the list of what was tried.
   ``urnn-sym.refutation/1`` JSON document, and :func:`certify`, which builds a
   "refuted" only from a re-simulated difference;
 * :mod:`urnn_sym.refutation.recheck`: :func:`recheck` re-derives every recorded
-  output of a document, independently of the search that found it.
+  output of a document, independently of the search that found it;
+  :func:`recheck_obstruction` re-checks the certificate of a Theorem 3
+  obstruction document (no URNN of any size) before it may say "proved".
 """
 
 from __future__ import annotations
 
 from urnn_sym.refutation.document import REFUTATION_FORMAT, Refutation, certify, inconclusive, parse_enclosure
-from urnn_sym.refutation.recheck import recheck, recorded_mismatch, recorded_outputs
+from urnn_sym.refutation.recheck import recheck, recheck_obstruction, recorded_mismatch, recorded_outputs
 from urnn_sym.refutation.simulate import exact_outputs, input_within_bound
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "input_within_bound",
     "parse_enclosure",
     "recheck",
+    "recheck_obstruction",
     "recorded_mismatch",
     "recorded_outputs",
 ]

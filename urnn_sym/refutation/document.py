@@ -45,12 +45,12 @@ from urnn_sym.evidence import jsonable
 from urnn_sym.model import RNN
 from urnn_sym.numbers.arith import as_fraction, exact_sign, parse_number
 from urnn_sym.refutation.simulate import Rows, exact_outputs, exact_rows, first_difference, input_within_bound
+from urnn_sym.status import REFUTATION_STATUSES, RefutationStatus, check_status
 from urnn_sym.validation import check_input_bound, check_norm
 
 __all__ = ["REFUTATION_FORMAT", "Refutation", "certify", "inconclusive", "parse_enclosure"]
 
 REFUTATION_FORMAT = "urnn-sym.refutation/1"
-STATUSES = ("refuted", "inconclusive")
 _KEYS = (
     "format",
     "status",
@@ -102,7 +102,7 @@ class Refutation:
         The two networks (embedded in the JSON so that :func:`recheck` is self-contained).
     """
 
-    status: str
+    status: RefutationStatus
     method: str
     reason: str = ""
     xs: Rows | None = None
@@ -117,8 +117,7 @@ class Refutation:
     candidate: RNN | None = None
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise InvalidArgumentError(f"status: expected one of {', '.join(STATUSES)} but found {self.status!r}")
+        check_status(self.status, REFUTATION_STATUSES)
         if self.status == "refuted" and (self.xs is None or self.time_step is None):
             raise InvalidArgumentError("status: 'refuted' needs the input xs and the time_step where outputs differ")
 
@@ -217,8 +216,10 @@ class Refutation:
                 f"{source}: unknown key(s) {', '.join(map(repr, unknown))} (expected {', '.join(_KEYS)})"
             )
         status = doc["status"]
-        if status not in STATUSES:
-            raise FileFormatError(f"{source}: status: expected one of {', '.join(STATUSES)} but found {_shown(status)}")
+        if status not in REFUTATION_STATUSES:
+            raise FileFormatError(
+                f"{source}: status: expected one of {', '.join(REFUTATION_STATUSES)} but found {_shown(status)}"
+            )
         fields = {
             "method": _text(doc["method"], f"{source}: method"),
             "reason": _text(doc.get("reason", ""), f"{source}: reason"),
@@ -474,5 +475,3 @@ def inconclusive(
 # ------------------------------------------------------------------------------
 # independent re-check
 # ------------------------------------------------------------------------------
-
-

@@ -6,13 +6,15 @@ import math
 from fractions import Fraction
 from typing import Any
 
+import flint
 import sympy
 
 from urnn_sym.errors import InvalidArgumentError, UrnnSymError
 from urnn_sym.evidence import Check
 from urnn_sym.model import RNN
-from urnn_sym.numbers.activations import SMOOTH
+from urnn_sym.numbers.activations import SMOOTH, ball_activation
 from urnn_sym.numbers.arith import exact_sign, working_precision
+from urnn_sym.numbers.norms import spectral_norm_upper_bound
 from urnn_sym.refutation.document import Refutation, exact_value, parse_enclosure
 from urnn_sym.refutation.simulate import (
     ball_bounds,
@@ -20,6 +22,7 @@ from urnn_sym.refutation.simulate import (
     exact_outputs,
     first_difference,
     input_within_bound,
+    rational_parameters,
     same_number,
     simulate_ball,
 )
@@ -207,7 +210,6 @@ def recheck(
     if shape is not None:
         return Check(False, "record check", shape)
     if a.activation in SMOOTH or b.activation in SMOOTH:
-
         return ball_recheck(ref, a, b, ref.xs, k, precision)
     if precision is not None:
         raise InvalidArgumentError(
@@ -307,3 +309,81 @@ def ball_recheck(ref: Refutation, a: RNN, b: RNN, xs: list[list[Fraction]], k: i
         "every recorded output confirmed",
         {"precision": bits, "gap_lower": gap_lower, "time_step": k, "component": i},
     )
+
+
+def recheck_obstruction(doc: Any, *, precision: int | None = None) -> Check:
+    """Independently re-check the certificate of an ``urnn-sym.obstruction/1`` document (Theorem 3).
+
+    Parameters
+    ----------
+    doc : dict
+        The document (``Obstruction.to_json()``) with its network ``rnn``,
+        ``activation``, ``rank_W``, ``minor`` (``rows``, ``cols`` in H),
+        ``equilibrium`` and ``precision``; its status word is not evidence and
+        is not read.
+    precision : int, optional
+        Bits of the ball arithmetic (default twice the recorded precision, at least 256).
+
+    Returns
+    -------
+    Check
+        Holds when: ``rank W`` over Q (by sympy, not the prover's python-flint
+        rank) equals the recorded one; a certified rational bound on
+        ``||W||_2`` makes ``T(h) = phi(W h + b)`` a contraction with constant
+        ``L``; the balls of radius ``||T(c) - c||_2 / (1 - L)`` around the
+        recorded equilibrium midpoints ``c`` (which contain the equilibrium)
+        give ``phi'`` there; and the recorded rows and columns of
+        ``H = [C A^(i+j) B]``, rebuilt from those balls, form a minor of order
+        ``> rank W`` whose ball excludes 0.
+
+    Examples
+    --------
+    >>> from urnn_sym.refute.obstruction import sigmoid_obstruction
+    >>> from urnn_sym.refute.smooth import sigmoid_witness
+    >>> bool(recheck_obstruction(sigmoid_obstruction(sigmoid_witness()).to_json()))
+    True
+    """
+    from urnn_sym.io import load_rnn
+
+    method = "sympy rank over Q, certified ||W||_2 bound, python-flint arb"
+    try:
+        rnn = load_rnn(doc["rnn"], source="obstruction: rnn")
+        act, recorded_rank, minor, equilibrium = doc["activation"], doc["rank_W"], doc["minor"], doc["equilibrium"]
+        rows, cols = [int(i) for i in minor["rows"]], [int(j) for j in minor["cols"]]
+        bits = check_int("precision", precision if precision is not None else max(2 * int(doc["precision"]), 256), 16)
+    except (KeyError, TypeError, ValueError, UrnnSymError) as exc:
+        return Check(False, method, f"the document does not record a certificate: {type(exc).__name__}: {exc}")
+    boxes = [parse_enclosure(e) for e in equilibrium]
+    n, d, p = rnn.n, rnn.d, rnn.p
+    if act not in ("sigmoid", "tanh") or rnn.activation != act or len(boxes) != n or None in boxes:
+        return Check(False, method, f"activation {act!r} or the {len(boxes)} equilibrium balls do not fit the RNN")
+    params = rational_parameters(rnn)
+    W = sympy.Matrix([[sympy.Rational(v.p, v.q) for v in row] for row in params["W"].tolist()])
+    rank_W, r = W.rank(), len(rows)
+    if rank_W != recorded_rank:
+        return Check(False, method, f"rank W = {rank_W} over Q, not the recorded {recorded_rank}")
+    if r != len(cols) or r <= rank_W or not all(0 <= i < n * p for i in rows) or not all(0 <= j < n * d for j in cols):
+        return Check(False, method, f"rows {rows}, columns {cols}: not a minor of H of order > rank W = {rank_W}")
+    L = spectral_norm_upper_bound(params["W"]) * (Fraction(1, 4) if act == "sigmoid" else 1)
+    if L >= 1:
+        return Check(False, method, f"h -> phi(W h + b) is not certified contractive (Lipschitz <= {L})")
+    with working_precision(bits):
+        Wb, b = flint.arb_mat(params["W"]), flint.arb_mat(params["b"])
+        c = flint.arb_mat([[flint.arb(flint.fmpq(m.numerator, m.denominator))] for m, _ in boxes])  # type: ignore[misc]
+        z = Wb * c + b
+        residual = sum(((ball_activation(act, z[i, 0]) - c[i, 0]) ** 2 for i in range(n)), flint.arb(0)).sqrt()
+        radius = (residual / (1 - flint.arb(flint.fmpq(L.numerator, L.denominator)))).upper()
+        hbar = [flint.arb(c[i, 0], radius) for i in range(n)]
+        lam = [h * (1 - h) if act == "sigmoid" else 1 - h * h for h in hbar]
+        Lam = flint.arb_mat(n, n, [lam[i] if i == j else 0 for i in range(n) for j in range(n)])
+        A, P, C = Lam * Wb, Lam * flint.arb_mat(params["F"]), flint.arb_mat(params["C"])
+        markov = []
+        for _ in range(max(rows) // p + max(cols) // d + 1):
+            markov.append(C * P)
+            P = A * P
+        det = flint.arb_mat([[markov[i // p + j // d][i % p, j % d] for j in cols] for i in rows]).det()
+    method += f" at {bits} bits"
+    if det.contains(0):
+        return Check(False, method, f"the minor on rows {rows}, columns {cols} of H is {det.str(10)}, which contains 0")
+    detail = f"rank H >= {r} > rank W = {rank_W}: the minor on rows {rows}, columns {cols} of H is {det.str(10)}"
+    return Check(True, method, detail, {"precision": bits, "order": r})

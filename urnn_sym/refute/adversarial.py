@@ -35,16 +35,14 @@ import scipy.linalg
 from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.model import RNN, simulate
 from urnn_sym.numbers.arith import arith, as_fraction
-from urnn_sym.validation import check_norm
+from urnn_sym.validation import check_int, check_norm
 from urnn_sym.witnesses import lower_bound_witness
 
 __all__ = ["agreement", "shared_state_candidate", "trained_candidate", "truncated_construction", "witness_construction"]
 
 
 def _check_n(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InvalidArgumentError(f"n: expected an integer number of states >= 1 but found {n!r}")
-    return n
+    return check_int("n", n, low=1)
 
 
 def witness_construction(n: int, *, input_bound: Any = 1) -> RNN:

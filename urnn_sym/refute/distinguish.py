@@ -12,10 +12,9 @@
    ``y(j)`` changes by ``t (J_a - J_b) e_c != 0``.  For an m-state URNN with
    ``m < 2n`` against :func:`urnn_sym.witnesses.lower_bound_witness` this always
    succeeds on length 2 (the dimension-counting lemma).
-2. **z3** over a bounded horizon, through :mod:`urnn_sym.smt.check` when it provides
-   ``distinguishing_input_smt``.
+2. **z3** over a bounded horizon (:func:`urnn_sym.smt.bounded.distinguishing_input_smt`).
 
-Sigmoid and tanh pairs go to ``urnn_sym.refute.smooth.distinguishing_input_smooth``.
+Sigmoid and tanh pairs go to :func:`urnn_sym.refute.smooth.distinguishing_input_smooth`.
 Every "refuted" answer was re-simulated exactly (:func:`urnn_sym.refutation.certify`)
 before it is returned; otherwise the answer is "inconclusive" with what was tried.
 
@@ -29,39 +28,25 @@ before it is returned; otherwise the answer is "inconclusive" with what was trie
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from urnn_sym.errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError, UrnnSymError
+from urnn_sym.errors import UnsupportedError, UrnnSymError
 from urnn_sym.model import RNN
-from urnn_sym.numbers.activations import SMOOTH
+from urnn_sym.numbers.activations import PIECEWISE_LINEAR, SMOOTH
 from urnn_sym.numbers.arith import as_fraction, fmpq_to_fraction
 from urnn_sym.refutation import Refutation, certify, inconclusive
 from urnn_sym.refutation.simulate import rational_parameters
 from urnn_sym.refute.linearize import Linearization, linearize
-from urnn_sym.validation import check_input_bound, check_norm
+from urnn_sym.validation import check_input_bound, check_int, check_norm, check_pair, check_timeout
 
 __all__ = ["CONSTRUCTIVE", "constructive_input", "distinguishing_input"]
 
 CONSTRUCTIVE = "constructive: exact linearisation at a generic point (math.md section 3)"
-
-
-def _check_pair(rnn: Any, candidate: Any) -> None:
-    for name, value in (("rnn", rnn), ("candidate", candidate)):
-        if not isinstance(value, RNN):
-            raise EntryTypeError(f"{name}: expected an RNN but found {type(value).__name__}")
-        if value.system == "symbolic":
-            raise UnsupportedError(f"{name}: has free symbols; substitute numbers before refuting")
-    if rnn.d != candidate.d:
-        raise ShapeError(f"candidate: expected input dimension d = {rnn.d} (as the RNN) but found {candidate.d}")
-    if rnn.p != candidate.p:
-        raise ShapeError(f"candidate: expected output dimension p = {rnn.p} (as the RNN) but found {candidate.p}")
 
 
 def _box_half_width(M: Fraction, d: int, norm: str) -> Fraction:
@@ -137,16 +122,12 @@ def constructive_input(
     >>> constructive_input(a, b, input_bound=1).xs
     [[Fraction(5, 8)]]
     """
-    _check_pair(rnn, candidate)
+    check_pair(rnn, candidate, network_type=RNN, purpose="a refutation")
     M, norm = check_input_bound(input_bound), check_norm(norm)
-    for name, value in (("horizon", horizon), ("points", points)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InvalidArgumentError(f"{name}: expected an integer >= 1 but found {value!r}")
-    for name, net in (("rnn", rnn), ("candidate", candidate)):
-        if net.activation not in ("relu", "identity"):
-            raise UnsupportedError(
-                f"{name}: the constructive route needs relu or identity but found {net.activation!r}"
-            )
+    check_int("horizon", horizon, low=1)
+    check_int("points", points, low=1)
+    check_pair(rnn, candidate, network_type=RNN, activations=PIECEWISE_LINEAR, purpose="the constructive route")
+    for net in (rnn, candidate):
         rational_parameters(net)
     rng = random.Random(seed)
     r = _box_half_width(M, rnn.d, norm)
@@ -221,12 +202,6 @@ def _timed(ref: Refutation, start: float, data: dict[str, Any]) -> Refutation:
     return ref
 
 
-def _optional(module: str, function: str) -> Callable[..., Refutation] | None:
-    if importlib.util.find_spec(module) is None:
-        return None
-    return getattr(importlib.import_module(module), function, None)
-
-
 def distinguishing_input(
     rnn: RNN,
     candidate: RNN,
@@ -265,22 +240,14 @@ def distinguishing_input(
     math.md section 3: an undersized URNN (m < 2n) differs from the witness on
     an input of length 2, found here constructively.
     """
-    _check_pair(rnn, candidate)
+    check_pair(rnn, candidate, network_type=RNN, purpose="a refutation")
     M, norm = check_input_bound(input_bound), check_norm(norm)
-    acts = {rnn.activation, candidate.activation}
-    if acts & set(SMOOTH):
-        smooth = _optional("urnn_sym.refute.smooth", "distinguishing_input_smooth")
-        if smooth is None:
-            return inconclusive(
-                f"smooth activations ({', '.join(sorted(acts))}) are not supported yet "
-                "(urnn_sym.refute.smooth is missing)",
-                method="smooth",
-                input_bound=M,
-                norm=norm,
-                rnn=rnn,
-                candidate=candidate,
-            )
-        return smooth(rnn, candidate, input_bound=M, norm=norm)
+    check_int("smt_horizon", smt_horizon, low=1)
+    timeout = check_timeout(timeout)
+    if {rnn.activation, candidate.activation} & set(SMOOTH):
+        from urnn_sym.refute.smooth import distinguishing_input_smooth  # lazy: flint and scipy load on first use
+
+        return distinguishing_input_smooth(rnn, candidate, input_bound=M, norm=norm)
     tried: list[str] = []
     try:
         ref = constructive_input(rnn, candidate, input_bound=M, norm=norm, horizon=horizon, points=points, seed=seed)
@@ -290,37 +257,19 @@ def distinguishing_input(
         if ref:
             return ref
         tried += [f"constructive: {t}" for t in ref.tried]
-    smt = _optional("urnn_sym.smt.check", "distinguishing_input_smt")
-    if smt is None:
-        tried.append("z3: not available (urnn_sym.smt.check provides no distinguishing_input_smt)")
+    from urnn_sym.smt.bounded import distinguishing_input_smt  # lazy: z3 loads on first use
+
+    try:
+        found = distinguishing_input_smt(rnn, candidate, input_bound=M, norm=norm, horizon=smt_horizon, timeout=timeout)
+    except UrnnSymError as exc:
+        tried.append(f"z3: {exc}")
     else:
-        try:
-            found = smt(rnn, candidate, input_bound=M, norm=norm, horizon=smt_horizon, timeout=timeout)
-        except UrnnSymError as exc:
-            tried.append(f"z3: {exc}")
+        if found is None:
+            tried.append(f"z3: no distinguishing input of length <= {smt_horizon}")
+        elif found:  # "refuted" only after certify re-simulated it exactly (urnn_sym.smt.bounded)
+            return found
         else:
-            if found is not None:
-                if isinstance(found, Refutation) and found:
-                    return found
-                xs = found.xs if isinstance(found, Refutation) else found
-                confirmed = (
-                    None
-                    if xs is None
-                    else certify(
-                        rnn,
-                        candidate,
-                        xs,
-                        input_bound=M,
-                        norm=norm,
-                        method=f"z3 bounded search (horizon {smt_horizon})",
-                        tried=tried,
-                    )
-                )
-                if confirmed is not None:
-                    return confirmed
-                tried.append("z3: the model found did not re-validate exactly")
-            else:
-                tried.append(f"z3: no distinguishing input of length <= {smt_horizon}")
+            tried.append(f"z3: {found.reason}")
     return inconclusive(
         "no distinguishing input found: " + "; ".join(tried),
         method="all routes",

@@ -18,7 +18,10 @@ block Hankel matrix ``H = [C A^(i+j) B]`` (i, j < n) and its shift ``Hs``,
    (Lipschitz ``||W||_2 / 4``), then interval iterations ``B <- T(B) & B``;
 3. ``H`` in ball arithmetic and a nonzero minor of order ``r > rank W``: rows and
    columns chosen by pivoted QR of the midpoints, the determinant enclosed by arb
-   and certified when its ball excludes 0.
+   and certified when its ball excludes 0;
+4. :func:`urnn_sym.refutation.recheck_obstruction`: an independent re-check of that certificate
+   (its own equilibrium enclosure, Hankel entries and rank) before the answer
+   says "proved"; if it does not confirm, the answer is "inconclusive".
 
 tanh: a tanh URNN's zero-input trajectory need not converge, so the Hankel step
 is not justified; only the memoryless case ``W = 0`` is certified (the dimension
@@ -28,31 +31,41 @@ Everything else is "inconclusive" with the reason.
 >>> from urnn_sym.refute.smooth import sigmoid_witness
 >>> ob = sigmoid_obstruction(sigmoid_witness())
 >>> ob.status, ob.rank_W, ob.minor_order
-('certified', 0, 1)
+('proved', 0, 1)
 >>> sigmoid_obstruction(RNN([["1/2"]], [[1]], [0], [[1]], activation="sigmoid")).reason
 'W is invertible (rank W = n = 1): rank H <= n = rank W, so this certificate does not apply'
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import flint
 import numpy as np
 import scipy.linalg
 
 from urnn_sym.construct.hypotheses import is_contractive
-from urnn_sym.errors import EntryTypeError, HypothesisNotMetError, NotContractiveError, UnsupportedError
+from urnn_sym.errors import (
+    EntryTypeError,
+    FileFormatError,
+    HypothesisNotMetError,
+    NotContractiveError,
+    UnsupportedError,
+    UrnnSymError,
+)
 from urnn_sym.evidence import jsonable
 from urnn_sym.model import RNN
 from urnn_sym.numbers.activations import ball_activation
 from urnn_sym.numbers.arith import working_precision
 from urnn_sym.numbers.norms import spectral_norm_upper_bound
+from urnn_sym.refutation import recheck_obstruction
 from urnn_sym.refutation.simulate import enclosure_text, rational_parameters
 from urnn_sym.refute.linearize import rank
+from urnn_sym.status import OBSTRUCTION_STATUSES, ObstructionStatus, check_status
 from urnn_sym.validation import check_norm
 
 __all__ = [
@@ -69,6 +82,8 @@ __all__ = [
 OBSTRUCTION_FORMAT = "urnn-sym.obstruction/1"
 HANKEL = "Hankel pole-at-zero certificate (math.md section 4)"
 MEMORYLESS = "memoryless dimension growth dim Z_j = j + 1 (math.md section 4)"
+#: Status words of old documents, read as their current word (``"certified"`` was written before ``"proved"``).
+OLD_STATUS_WORDS = {"certified": "proved"}
 
 
 @dataclass(frozen=True)
@@ -77,10 +92,12 @@ class Obstruction:
 
     Attributes
     ----------
-    status : {"certified", "inconclusive"}
-        "certified": no URNN of any size matches the RNN (see ``scope``).
+    status : {"proved", "inconclusive"}
+        "proved": no URNN of any size matches the RNN (see ``scope``); the
+        certificate passed :func:`urnn_sym.refutation.recheck_obstruction`.
     method : str
-        The argument used (Hankel pole at zero, or memoryless dimension growth).
+        The argument used (Hankel pole at zero, or memoryless dimension growth);
+        for "proved" also what certified it and what re-checked it.
     reason : str
         What was certified, or why the certificate does not apply.
     activation : str
@@ -102,7 +119,7 @@ class Obstruction:
     rnn : RNN or None
     """
 
-    status: str
+    status: ObstructionStatus
     method: str
     reason: str
     activation: str
@@ -116,8 +133,11 @@ class Obstruction:
     data: dict[str, Any] = field(default_factory=dict)
     rnn: RNN | None = None
 
+    def __post_init__(self) -> None:
+        check_status(self.status, OBSTRUCTION_STATUSES)
+
     def __bool__(self) -> bool:
-        return self.status == "certified"
+        return self.status == "proved"
 
     def summary(self) -> str:
         """One human-readable line."""
@@ -145,6 +165,68 @@ class Obstruction:
         if self.rnn is not None:
             doc["rnn"] = dump_rnn(self.rnn)
         return doc
+
+    @classmethod
+    def from_json(cls, doc: Any, *, source: str = "obstruction") -> Obstruction:
+        """Inverse of :meth:`to_json`; the old word ``"certified"`` is read as ``"proved"``.
+
+        Parameters
+        ----------
+        doc : dict
+            A ``urnn-sym.obstruction/1`` document.
+        source : str, default "obstruction"
+            Prefix of error messages (the file name).
+
+        Raises
+        ------
+        FileFormatError
+            Wrong format, a missing key, or a field of the wrong type or value.
+
+        Examples
+        --------
+        >>> doc = {"format": OBSTRUCTION_FORMAT, "status": "certified", "method": "m", "reason": "r",
+        ...        "activation": "sigmoid", "n": 1}
+        >>> Obstruction.from_json(doc).status
+        'proved'
+        """
+        from urnn_sym.io import load_rnn
+
+        if not isinstance(doc, dict) or doc.get("format") != OBSTRUCTION_FORMAT:
+            found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
+            raise FileFormatError(f'{source}: expected "format": "{OBSTRUCTION_FORMAT}" but found {found!r}')
+        for key in ("status", "method", "reason", "activation", "n"):
+            if key not in doc:
+                raise FileFormatError(f"{source}: missing required key {key!r}")
+        status = doc["status"]
+        status = OLD_STATUS_WORDS.get(status, status) if isinstance(status, str) else status
+        try:
+            return cls(
+                status=cast(ObstructionStatus, check_status(status, OBSTRUCTION_STATUSES)),
+                **{k: _typed(doc, k, str, source) for k in ("method", "reason", "activation")},
+                n=_typed(doc, "n", int, source),
+                rank_W=_typed(doc, "rank_W", int, source, None),
+                minor_order=_typed(doc, "minor_order", int, source, None),
+                minor=_typed(doc, "minor", dict, source, {}),
+                equilibrium=[str(e) for e in _typed(doc, "equilibrium", list, source, [])],
+                precision=_typed(doc, "precision", int, source, 0),
+                scope=_typed(doc, "scope", str, source, ""),
+                data=_typed(doc, "data", dict, source, {}),
+                rnn=load_rnn(doc["rnn"], source=f"{source}: rnn") if "rnn" in doc else None,
+            )
+        except FileFormatError:
+            raise
+        except UrnnSymError as exc:
+            raise FileFormatError(f"{source}: {exc}") from exc
+
+
+def _typed(doc: dict[str, Any], key: str, kind: type, source: str, *default: Any) -> Any:
+    """``doc[key]`` if it has type ``kind`` (or is null with a default); else :class:`FileFormatError`."""
+    value = doc.get(key, default[0] if default else None)
+    if default and value is None:
+        return default[0]
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise FileFormatError(f"{source}: {key}: expected {kind.__name__} but found {value!r:.40}")
+    return value
 
 
 # ------------------------------------------------------------------------------
@@ -319,7 +401,8 @@ def sigmoid_obstruction(rnn: RNN, *, precision: int = 128, max_precision: int = 
     Returns
     -------
     Obstruction
-        "certified" with the evidence, or "inconclusive" with the reason.
+        "proved" with the evidence (only after
+        :func:`urnn_sym.refutation.recheck_obstruction` confirmed it), or "inconclusive" with the reason.
 
     Raises
     ------
@@ -354,7 +437,7 @@ def sigmoid_obstruction(rnn: RNN, *, precision: int = 128, max_precision: int = 
     common: dict[str, Any] = {"activation": act, "n": n, "rank_W": rank_W, "rnn": exact}
     data: dict[str, Any] = {"contractive": contractive.to_json()}
 
-    def result(status: str, reason: str, **more: Any) -> Obstruction:
+    def result(status: ObstructionStatus, reason: str, **more: Any) -> Obstruction:
         data["seconds"] = round(time.perf_counter() - start, 4)
         return Obstruction(status, method, reason, data=data, **common, **more)
 
@@ -399,7 +482,18 @@ def sigmoid_obstruction(rnn: RNN, *, precision: int = 128, max_precision: int = 
         reason += "; the lag-0 Jacobian C diag(tanh'(b)) F is nonzero, so dim Z_j grows by one at every step"
     minor = {"order": r, "rows": rows, "cols": cols, "det": enclosure_text(det, 20)}
     scope = _SCOPE_MEMORYLESS if memoryless else _SCOPE_SIGMOID
-    return result("certified", reason, minor_order=r, minor=minor, equilibrium=enclosure, precision=bits, scope=scope)
+    found_by = f"{method}: {r} x {r} minor of H certified nonzero in ball arithmetic (python-flint arb) at {bits} bits"
+    claim = Obstruction("inconclusive", found_by, reason, act, n, rank_W, r, minor, enclosure, bits, scope, {}, exact)
+    again = recheck_obstruction(claim.to_json())
+    if not again:
+        if os.environ.get("URNN_SYM_STRICT_RECHECK"):
+            from urnn_sym.smt.recheck import SoundnessError
+
+            raise SoundnessError(f"obstruction ({found_by}) failed the independent re-check: {again.detail}")
+        return result("inconclusive", f"{reason}, but the independent re-check did not confirm it: {again.detail}")
+    method = f"{found_by}; re-checked: {again.method}"
+    data["recheck"] = again.to_json()
+    return result("proved", reason, minor_order=r, minor=minor, equilibrium=enclosure, precision=bits, scope=scope)
 
 
 # ------------------------------------------------------------------------------
@@ -478,7 +572,7 @@ def relu_contrast(*, max_states: int = 4, input_bound: Any = 1, norm: str = "inf
     --------
     >>> c = relu_contrast(max_states=2)
     >>> c.relu_urnn.n, [ref.length for ref in c.sigmoid_refutations], c.obstruction.status
-    (2, [2, 3], 'certified')
+    (2, [2, 3], 'proved')
     """
     import random
 

@@ -45,14 +45,14 @@ import flint
 import numpy as np
 import scipy.linalg
 
-from urnn_sym.errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError
+from urnn_sym.errors import EntryTypeError, InvalidArgumentError
 from urnn_sym.evidence import Check
 from urnn_sym.model import RNN, simulate
 from urnn_sym.numbers.activations import SMOOTH
 from urnn_sym.numbers.arith import arith, working_precision
 from urnn_sym.refutation import Refutation, inconclusive, input_within_bound, recheck
 from urnn_sym.refutation.simulate import ball_gap, enclosure_text, simulate_ball
-from urnn_sym.validation import check_input_bound, check_int, check_norm
+from urnn_sym.validation import check_input_bound, check_int, check_norm, check_pair
 from urnn_sym.witnesses import MAX_WITNESS_STATES
 
 __all__ = [
@@ -283,18 +283,6 @@ def fitted_candidate(
 # ------------------------------------------------------------------------------
 
 
-def _check_pair(rnn: Any, candidate: Any) -> None:
-    for name, value in (("rnn", rnn), ("candidate", candidate)):
-        if not isinstance(value, RNN):
-            raise EntryTypeError(f"{name}: expected an RNN but found {type(value).__name__}")
-        if value.system == "symbolic":
-            raise UnsupportedError(f"{name}: has free symbols; substitute numbers before refuting")
-    if (rnn.d, rnn.p) != (candidate.d, candidate.p):
-        raise ShapeError(
-            f"candidate: expected (d, p) = ({rnn.d}, {rnn.p}) as the RNN but found ({candidate.d}, {candidate.p})"
-        )
-
-
 class _Search:
     """float64 search for a large output gap at the last step of inputs of a given length."""
 
@@ -396,7 +384,7 @@ def distinguishing_input_smooth(
     says cannot vanish identically for ``T <= m + 1``); each point is rounded to a
     grid of ``2^-24``, clipped into the box and certified with :func:`simulate_ball`.
     """
-    _check_pair(rnn, candidate)
+    check_pair(rnn, candidate, network_type=RNN, purpose="a refutation")
     norm = check_norm(norm)
     M = check_input_bound(input_bound)
     horizon = candidate.n + 1 if horizon is None else check_int("horizon", horizon, 1)
@@ -515,5 +503,3 @@ def recheck_smooth(
     if not isinstance(ref, Refutation):
         raise EntryTypeError(f"ref: expected a Refutation or its JSON document but found {type(ref).__name__}")
     return recheck(ref, rnn, candidate, precision=precision)
-
-

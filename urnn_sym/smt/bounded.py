@@ -43,20 +43,21 @@ from urnn_sym.smt.solver import (
 from urnn_sym.smt.unrolling import (
     Net,
     Unroller,
-    check_pair,
-    check_timeout,
+    check_z3_pair,
     combine,
     discharge_goal,
     output_forms,
     smtlib_text,
 )
 from urnn_sym.smt.vacuity import show_nonvacuous
+from urnn_sym.status import VerdictStatus
+from urnn_sym.validation import check_int, check_timeout
 from urnn_sym.verdict import Obligation, Verdict
 
 __all__ = ["check_equivalence", "distinguishing_input_smt"]
 
 # (status, method, reason, refutation, obligations, data) of one bounded run
-_Outcome = tuple[str, str, str, Refutation | None, list[Obligation], dict[str, Any]]
+_Outcome = tuple[VerdictStatus, str, str, Refutation | None, list[Obligation], dict[str, Any]]
 # per-state intervals of a and of b (None: unknown), the invariant and its obligations
 _Known = tuple[tuple[list[Any] | None, list[Any] | None], dict[str, Any], list[Obligation]]
 
@@ -118,9 +119,8 @@ def check_equivalence(
     Verdict
         ``kind == "bounded"``: "proved", "refuted" (exactly re-simulated) or "unknown".
     """
-    M, norm = check_pair(a, b, input_bound, norm)
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise InvalidArgumentError(f"horizon: expected an integer >= 1 but found {horizon!r}")
+    M, norm = check_z3_pair(a, b, input_bound, norm)
+    check_int("horizon", horizon, low=1)
     if encoding not in ("shared", "naive"):
         raise InvalidArgumentError(f"encoding: expected 'shared' or 'naive' but found {encoding!r}")
     budget = Budget(check_timeout(timeout), rlimit)
@@ -285,7 +285,7 @@ def _whole_claim(
     )
 
 
-def _outputs_equal(status: str, method: str, detail: str, data: dict[str, Any]) -> Obligation:
+def _outputs_equal(status: VerdictStatus, method: str, detail: str, data: dict[str, Any]) -> Obligation:
     """The obligation of a bounded proof: the outputs agree at every step before the horizon."""
     return Obligation(
         "outputs-equal", "y_a(k) == y_b(k) for every k < T and every input in X_M", status, method, detail, data

@@ -69,7 +69,7 @@ from urnn_sym.smt.induction import prove_equivalence
 from urnn_sym.smt.invariants import Shape, match_theorem1_shape
 from urnn_sym.smt.recheck import recheck_document
 from urnn_sym.smt.solver import DEFAULT_RLIMIT
-from urnn_sym.smt.unrolling import check_pair
+from urnn_sym.smt.unrolling import check_z3_pair
 from urnn_sym.verdict import Verdict
 
 __all__ = [
@@ -116,6 +116,6 @@ def recheck_verdict(
         raise InvalidArgumentError("a, b: the verdict does not embed the networks; pass both")
     if verdict.status == "unknown":
         return Check(False, "nothing to recheck", f"the verdict is unknown: {verdict.reason}")
-    check_pair(a, b, verdict.input_bound, verdict.norm)
+    check_z3_pair(a, b, verdict.input_bound, verdict.norm)
     doc = dataclasses.replace(verdict, a=None, b=None).to_json()  # the networks are passed, not parsed again
     return recheck_document(doc, solver=solver, timeout=timeout, networks=(a, b))

@@ -26,7 +26,8 @@ from urnn_sym.numbers.arith import as_fraction
 from urnn_sym.smt.invariants import Shape, ball_certificate, check_ball, check_box, find_box, shape_of
 from urnn_sym.smt.recheck import confirm
 from urnn_sym.smt.solver import DEFAULT_RLIMIT, Budget, Z3Numbers, z3_sum
-from urnn_sym.smt.unrolling import Net, check_pair, check_timeout, discharge_goal
+from urnn_sym.smt.unrolling import Net, check_z3_pair, discharge_goal
+from urnn_sym.validation import check_timeout
 from urnn_sym.verdict import Obligation, Verdict
 
 __all__ = ["prove_equivalence"]
@@ -185,7 +186,7 @@ def prove_equivalence(
     >>> v.status, v.invariant["kind"], [o.method.split(":")[0] for o in v.obligations]
     ('proved', 'ball', ['exact identity', 'exact certificate', 'exact certificate', 'exact certificate'])
     """
-    M, norm = check_pair(rnn, urnn, input_bound, norm)
+    M, norm = check_z3_pair(rnn, urnn, input_bound, norm, names=("rnn", "urnn"))
     if invariant not in ("auto", "ball", "box"):
         raise InvalidArgumentError(f"invariant: expected 'auto', 'ball' or 'box' but found {invariant!r}")
     if discharge not in ("auto", "certificate", "z3"):

@@ -35,8 +35,9 @@ from typing import Any
 
 import z3
 
-from urnn_sym.errors import EntryTypeError, InvalidArgumentError, ShapeError, UnsupportedError
+from urnn_sym import validation
 from urnn_sym.model import RNN
+from urnn_sym.numbers.activations import PIECEWISE_LINEAR
 from urnn_sym.smt.solver import (
     DEFAULT_RLIMIT,
     Budget,
@@ -50,6 +51,7 @@ from urnn_sym.smt.solver import (
     simplify,
     z3_sum,
 )
+from urnn_sym.status import VerdictStatus
 from urnn_sym.validation import check_input_bound, check_norm
 
 __all__ = ["DEFAULT_RLIMIT"]
@@ -93,26 +95,12 @@ class Net:
         )
 
 
-def check_pair(a: Any, b: Any, input_bound: Any, norm: Any) -> tuple[Fraction, str]:
-    for name, value in (("a", a), ("b", b)):
-        if not isinstance(value, RNN):
-            raise EntryTypeError(f"{name}: expected an RNN but found {type(value).__name__}")
-        if value.activation not in ("relu", "identity"):
-            raise UnsupportedError(
-                f"{name}: activation: expected 'relu' or 'identity' (piecewise linear) but found {value.activation!r}"
-            )
-        if value.system == "symbolic":
-            raise UnsupportedError(f"{name}: has free symbols; substitute numbers before checking")
-    if (a.d, a.p) != (b.d, b.p):
-        raise ShapeError(f"b: expected input and output dimensions (d, p) = {(a.d, a.p)} as a but found {(b.d, b.p)}")
-    norm = check_norm(norm)
-    return check_input_bound(input_bound), norm
-
-
-def check_timeout(timeout: Any) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise InvalidArgumentError(f"timeout: expected a positive number of seconds but found {timeout!r}")
-    return float(timeout)
+def check_z3_pair(
+    a: Any, b: Any, input_bound: Any, norm: Any, names: tuple[str, str] = ("a", "b")
+) -> tuple[Fraction, str]:
+    """``(M, norm)`` once the networks (:func:`urnn_sym.validation.check_pair`) and the input set are checked."""
+    validation.check_pair(a, b, network_type=RNN, names=names, activations=PIECEWISE_LINEAR, purpose="the z3 encoding")
+    return check_input_bound(input_bound), check_norm(norm)
 
 
 # ------------------------------------------------------------------------------
@@ -200,8 +188,8 @@ class Unroller:
 
     def step(self, net: Net, h: list[Form], x: list[Form], known: Sequence[Any] | None) -> list[Form]:
         out = []
-        for i in range(net.n):
-            z = combine([(net.W[i][j], h[j]) for j in range(net.n)] + [(net.F[i][j], x[j]) for j in range(self.d)])
+        for i in range(net.n):  # x: the layer's input forms (the inputs, or the states of the layer below)
+            z = combine([(net.W[i][j], h[j]) for j in range(net.n)] + [(net.F[i][j], x[j]) for j in range(len(x))])
             z = combine([(Fraction(1), z), (Fraction(1), {None: net.b[i]})])
             out.append(self.relu(z, None if known is None else known[i]) if net.relu else z)
         return out
@@ -242,14 +230,17 @@ def discharge_goal(
     *,
     free: Sequence[Any],
     defined: Sequence[tuple[Any, Any]] = (),
-) -> tuple[str, str, dict[str, Any], Any]:
+    hints: Sequence[Any] = (),
+) -> tuple[VerdictStatus, str, dict[str, Any], Any]:
     """``(status, detail, data, solver)`` of the query "assumptions and goal" (goal: the negated claim).
 
     "proved" needs z3's unsat *and* a model of the assumptions alone that holds
     in exact arithmetic (:func:`urnn_sym.smt.vacuity.show_nonvacuous`); an unsat
-    without it is "unknown" with the reason.  ``data`` holds the query's
-    SMT-LIB2 text and the non-vacuity evidence; ``solver`` holds the model
-    when the status is "refuted".
+    without it is "unknown" with the reason.  ``hints`` (e.g. every input 0)
+    are added to that model search only: a model of the assumptions and the
+    hints, re-checked exactly against both, is a model of the assumptions.
+    ``data`` holds the query's SMT-LIB2 text and the non-vacuity evidence;
+    ``solver`` holds the model when the status is "refuted".
     """
     from urnn_sym.smt.vacuity import show_nonvacuous
 
@@ -263,7 +254,9 @@ def discharge_goal(
         return "refuted", "sat", data, s
     if result != "unsat":
         return "unknown", f"{result} ({reason})" if reason else result, data, s
-    nv = show_nonvacuous(assumptions, free=free, roots=nums.roots, defined=defined, ctx=nums.ctx, check=budget.check)
+    nv = show_nonvacuous(
+        [*assumptions, *hints], free=free, roots=nums.roots, defined=defined, ctx=nums.ctx, check=budget.check
+    )
     data["nonvacuity"] = nv.to_json()
     if not nv:
         return "unknown", f"unsat, not trusted: vacuous assumptions? {nv.detail}", data, s

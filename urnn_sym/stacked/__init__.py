@@ -46,8 +46,10 @@ from __future__ import annotations
 
 from urnn_sym.stacked.delay import (
     DelayedRNN,
+    DelayedVerdict,
     check_delayed_equivalence,
     delay_condition,
+    delayed_verdict,
     simulate_delayed,
     to_delayed_single_layer,
 )
@@ -73,6 +75,7 @@ from urnn_sym.stacked.urnn import (
 __all__ = [
     "STACKED_FORMAT",
     "DelayedRNN",
+    "DelayedVerdict",
     "LayerScaling",
     "StackedRNN",
     "StackedURNN",
@@ -80,6 +83,7 @@ __all__ = [
     "check_delayed_equivalence",
     "contractive_layer_scaling",
     "delay_condition",
+    "delayed_verdict",
     "dump_stacked",
     "equilibrium",
     "load_stacked",

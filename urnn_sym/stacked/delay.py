@@ -14,9 +14,10 @@ the difference) and re-simulated exactly.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import sympy
@@ -30,21 +31,27 @@ from urnn_sym.errors import (
     SolverTimeoutError,
     UnsupportedError,
 )
-from urnn_sym.evidence import Check
+from urnn_sym.evidence import Check, jsonable
 from urnn_sym.model import RNN, simulate, to_inputs
-from urnn_sym.numbers.arith import arith, as_fraction, as_sympy, entries, to_vector
+from urnn_sym.numbers.activations import PIECEWISE_LINEAR
+from urnn_sym.numbers.arith import arith, entries, to_vector
 from urnn_sym.refutation import input_within_bound
-from urnn_sym.smt.recheck import SoundnessError, recheck_delayed
-from urnn_sym.smt.vacuity import show_nonvacuous
 from urnn_sym.stacked.model import StackedRNN, check_stacked, simulate_stacked
+from urnn_sym.status import VerdictStatus
 
 __all__ = [
     "DelayedRNN",
+    "DelayedVerdict",
     "check_delayed_equivalence",
     "delay_condition",
+    "delayed_verdict",
     "simulate_delayed",
     "to_delayed_single_layer",
 ]
+
+
+#: The status words of a :class:`DelayedVerdict` (those of :data:`urnn_sym.status.VerdictStatus`).
+VERDICT_WORDS: tuple[str, ...] = get_args(VerdictStatus)
 
 
 def simulate_delayed(rnn: RNN, xs: Any, *, delay: int) -> Any:
@@ -66,8 +73,7 @@ def simulate_delayed(rnn: RNN, xs: Any, *, delay: int) -> Any:
     >>> simulate_delayed(RNN([[0]], [[1]], [0], [[1]]), [[1], [2]], delay=1)[:, 0].tolist()
     [Fraction(2, 1), Fraction(0, 1)]
     """
-    if not isinstance(delay, int) or delay < 0:
-        raise InvalidArgumentError(f"delay: expected an integer >= 0 but found {delay!r}")
+    v.check_int("delay", delay, low=0)
     if rnn.system == "float64":
         arr = to_inputs(xs, rnn.d, "float64")
         padded = np.concatenate([arr, np.zeros((delay, *arr.shape[1:]))], axis=0)
@@ -123,16 +129,16 @@ def single_layer(stacked: StackedRNN, s0: Any = None) -> RNN:
     ar = arith(stacked.system)
     sizes, L = stacked.sizes, stacked.L
     rows, F_rows = [], []
-    for l, rnn in enumerate(stacked._layers, 1):
+    for l, rnn in enumerate(stacked.layers, 1):
         row = [ar.zeros(sizes[l - 1], sizes[j]) for j in range(L)]
-        row[l - 1] = rnn._W
+        row[l - 1] = rnn.native("W")
         if l >= 2:
-            row[l - 2] = rnn._F
+            row[l - 2] = rnn.native("F")
         rows.append(row)
-        F_rows.append([rnn._F if l == 1 else ar.zeros(sizes[l - 1], stacked.d)])
-    C = ar.block([[ar.zeros(stacked.p, n) for n in sizes[:-1]] + [stacked._layers[-1]._C]])
-    b = ar.block([[ar.column(r._b)] for r in stacked._layers])
-    h0 = ar.block([[ar.column(r._h0)] for r in stacked._layers]) if s0 is None else s0
+        F_rows.append([rnn.native("F") if l == 1 else ar.zeros(sizes[l - 1], stacked.d)])
+    C = ar.block([[ar.zeros(stacked.p, n) for n in sizes[:-1]] + [stacked.layers[-1].native("C")]])
+    b = ar.block([[ar.column(r.native("b"))] for r in stacked.layers])
+    h0 = ar.block([[ar.column(r.native("h0"))] for r in stacked.layers]) if s0 is None else s0
     return RNN(ar.block(rows), ar.block(F_rows), b, C, h0, stacked.activation, system=stacked.system)
 
 
@@ -178,7 +184,7 @@ def delay_condition(stacked: StackedRNN, s0: Any = None, *, tol: float | None = 
     exact = stacked if stacked.system != "float64" or floating else stacked.to_exact()
     ar = arith(exact.system)
     single = single_layer(exact, None if s0 is None else ar.block([[c] for c in _block_state(ar, exact, s0)]))
-    starts = _block_state(ar, exact, single._h0)
+    starts = _block_state(ar, exact, single.native("h0"))
     pre = [starts[0]]
     if exact.L >= 2:
         _, hs = simulate(single, [[0] * exact.d] * (exact.L - 1), return_states=True)
@@ -187,8 +193,8 @@ def delay_condition(stacked: StackedRNN, s0: Any = None, *, tol: float | None = 
             row = hs.row(l - 2) if isinstance(hs, sympy.MatrixBase) else hs[l - 2]
             pre.append(ar.column(to_vector("p", list(row)[offsets[l - 1] : offsets[l]], system=exact.system)))
     bad = []
-    for l, (rnn, p) in enumerate(zip(exact._layers, pre, strict=True), 1):
-        lhs, rhs = ar.matmul(rnn._W, p), ar.matmul(rnn._W, ar.column(rnn._h0))
+    for l, (rnn, p) in enumerate(zip(exact.layers, pre, strict=True), 1):
+        lhs, rhs = ar.matmul(rnn.native("W"), p), ar.matmul(rnn.native("W"), ar.column(rnn.native("h0")))
         if not (float(np.max(np.abs(lhs - rhs))) <= float(tol) if floating else ar.equal(lhs, rhs)):  # type: ignore[arg-type]
             bad.append(l)
     how = "exact" if stacked.system != "float64" else "exact (float64 entries as dyadic rationals)"
@@ -251,36 +257,87 @@ def to_delayed_single_layer(
 # ------------------------------------------------------------------------------
 
 
-def _rational_rows(name: str, M: Any) -> list[list[Fraction]]:
-    S = as_sympy(M)
-    if not all(x.is_Rational for x in S):
-        raise UnsupportedError(f"{name}: the z3 check needs rational entries (algebraic ones are not encoded)")
-    return [[Fraction(int(x.p), int(x.q)) for x in S.row(i)] for i in range(S.rows)]
+@dataclass(frozen=True)
+class DelayedVerdict:
+    """Outcome of the bounded check ``y_rnn(k + delay) == y_stacked(k)`` for ``k < horizon`` on bounded inputs.
 
+    Follows :class:`urnn_sym.status.Result`: a status word of
+    :data:`urnn_sym.status.VerdictStatus`, what decided it, and a JSON form.
 
-def _z3_layer(z3: Any, ctx: Any, rnn: RNN, xs: list[list[Any]]) -> list[list[Any]]:
-    """z3 terms (in the context ``ctx``) of the states of ``rnn`` on the z3 inputs ``xs`` (relu or identity).
-
-    Terms, not fresh variables: z3 shares identical sub-terms, so the stacked
-    network and its delayed single layer unfold to the same terms.
+    Attributes
+    ----------
+    status : {"proved", "refuted", "unknown"}
+        "proved" only after z3's unsat, the non-vacuity of its assumptions and
+        the independent re-check (:func:`urnn_sym.smt.recheck.recheck_delayed`);
+        "refuted" only with an input re-simulated exactly.
+    method : str
+        The query and what confirmed its answer.
+    reason : str
+        "proved for horizon T", where the outputs differ, or why it is unknown.
+    horizon, delay : int
+        Number of compared outputs and the output delay.
+    input_bound : Fraction
+        M.
+    norm : {"inf", "2"}
+    data : dict
+        ``xs`` (the input, exact rationals) and ``time_step`` when refuted;
+        ``nonvacuity`` and ``recheck`` evidence, ``seconds``.
     """
-    W, F = _rational_rows("W", rnn._W), _rational_rows("F", rnn._F)
-    b = [r[0] for r in _rational_rows("b", arith(rnn.system).column(rnn._b))]
-    h: list[Any] = [z3.Q(q.numerator, q.denominator, ctx) for r in _rational_rows("h0", rnn._h0) for q in r]
+
+    status: str
+    method: str
+    reason: str
+    horizon: int
+    delay: int
+    input_bound: Fraction
+    norm: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.status not in VERDICT_WORDS:
+            raise InvalidArgumentError(f"status: expected one of {', '.join(VERDICT_WORDS)} but found {self.status!r}")
+        if self.status == "refuted" and ("xs" not in self.data or "time_step" not in self.data):
+            raise InvalidArgumentError("data: a 'refuted' delayed verdict needs the input xs and the time_step")
+
+    def __bool__(self) -> bool:
+        return self.status == "proved"
+
+    @property
+    def detail(self) -> str:
+        """The reason (the name :class:`urnn_sym.evidence.Check` readers use)."""
+        return self.reason
+
+    def summary(self) -> str:
+        """One human-readable line."""
+        return f"{self.status}: {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (exact numbers as strings)."""
+        return {
+            "status": self.status,
+            "method": self.method,
+            "reason": self.reason,
+            "horizon": self.horizon,
+            "delay": self.delay,
+            "input_bound": str(self.input_bound),
+            "norm": self.norm,
+            "data": jsonable(self.data),
+        }
+
+
+def _unrolled(un: Any, net: Any, drive: list[Any]) -> list[Any]:
+    """The state forms of the network rows ``net`` driven by the forms ``drive`` (one list per step)."""
+    from urnn_sym.smt.solver import is_zero  # lazy, like every z3 import of this module
+
+    h = [{None: v} if not is_zero(v) else {} for v in net.h0]
     states = []
-    for x in xs:
-        nxt = []
-        for i in range(rnn.n):
-            terms = [z3.Q(c.numerator, c.denominator, ctx) * h[j] for j, c in enumerate(W[i]) if c]
-            terms += [z3.Q(c.numerator, c.denominator, ctx) * x[j] for j, c in enumerate(F[i]) if c]
-            z = z3.Sum([*terms, z3.Q(b[i].numerator, b[i].denominator, ctx)])
-            nxt.append(z3.If(z > 0, z, 0) if rnn.activation == "relu" else z)
-        states.append(nxt)
-        h = nxt
+    for x in drive:
+        h = un.step(net, h, x, None)
+        states.append(h)
     return states
 
 
-def check_delayed_equivalence(
+def delayed_verdict(
     stacked: StackedRNN,
     rnn: RNN,
     *,
@@ -289,13 +346,21 @@ def check_delayed_equivalence(
     horizon: int,
     norm: str = "inf",
     timeout: float = 60.0,
-) -> Check:
-    """z3 bounded check that ``y_rnn(k + delay) = y_stacked(k)`` for k < horizon and every bounded input.
+    rlimit: int | None = None,
+) -> DelayedVerdict:
+    """Decide ``y_rnn(k + delay) = y_stacked(k)`` for k < horizon and every bounded input, with z3.
+
+    Both networks are unrolled by the SMT wing's shared encoder
+    (:class:`urnn_sym.smt.unrolling.Unroller`: one set of input variables,
+    ReLUs shared between the layers and the single layer), and the negated
+    claim is discharged by :func:`urnn_sym.smt.unrolling.discharge_goal`, which
+    trusts an unsat only with a model of the assumptions that holds exactly.
 
     Parameters
     ----------
     stacked : StackedRNN
-        Rational (or float64, taken as its dyadic rationals) ReLU or identity network.
+        Numeric ReLU or identity network (float64 entries are taken as their
+        dyadic rationals).
     rnn : RNN
         Single-layer RNN with the same input and output dimensions.
     delay : int
@@ -307,107 +372,105 @@ def check_delayed_equivalence(
     norm : {"inf", "2"}
         Input norm (the 2-norm is a quadratic constraint).
     timeout : float
-        Seconds before z3 gives up.
+        Seconds for every solver call together, the re-check included.
+    rlimit : int, optional
+        z3's resource limit per call (default :data:`urnn_sym.smt.solver.DEFAULT_RLIMIT`).
 
     Returns
     -------
-    Check
-        holds: z3 found the negated statement unsatisfiable.  Refuted: ``data``
-        holds the input (exact rationals, each the simplest rational near z3's
-        value that keeps the outputs differing at the same step) and the first
-        step where they differ, re-simulated exactly.
-
-    Raises
-    ------
-    SolverTimeoutError
-        z3 answered unknown within ``timeout``.
+    DelayedVerdict
+        "proved" only after the non-vacuity and the independent re-check,
+        "refuted" with an exactly re-simulated canonical input (each entry the
+        simplest rational near z3's value that keeps the outputs differing at
+        the same step), else "unknown" with the reason.
 
     Examples
     --------
     >>> net = StackedRNN([([["1/2"]], [[1]], [0]), ([["1/2"]], [[1]], [0])], [[1]])
     >>> single = to_delayed_single_layer(net).rnn
-    >>> bool(check_delayed_equivalence(net, single, delay=1, input_bound=1, horizon=3))
-    True
+    >>> delayed_verdict(net, single, delay=1, input_bound=1, horizon=3).summary()
+    'proved: proved for horizon 3'
     """
     import z3
 
-    from urnn_sym.smt.solver import canonical_inputs, new_solver
+    from urnn_sym.smt.recheck import SoundnessError, recheck_delayed
+    from urnn_sym.smt.solver import DEFAULT_RLIMIT, Budget, Z3Numbers, canonical_inputs, model_fraction
+    from urnn_sym.smt.unrolling import Net, Unroller, combine, discharge_goal, output_forms
 
     check_stacked(stacked)
     if not isinstance(rnn, RNN):
         raise EntryTypeError(f"rnn: expected an RNN but found {type(rnn).__name__}")
     norm = v.check_norm(norm)
-    M = as_fraction(input_bound, name="input_bound")
-    v.check_positive("input_bound", M)
-    for name, value in (("horizon", horizon), ("delay", delay)):
-        if not isinstance(value, int) or value < (1 if name == "horizon" else 0):
-            raise InvalidArgumentError(f"{name}: expected an integer >= {int(name == 'horizon')} but found {value!r}")
+    M = v.check_input_bound(input_bound)
+    horizon = v.check_int("horizon", horizon, low=1)
+    delay = v.check_int("delay", delay, low=0)
+    budget = Budget(v.check_timeout(timeout), DEFAULT_RLIMIT if rlimit is None else v.check_int("rlimit", rlimit, 1))
     if (rnn.d, rnn.p) != (stacked.d, stacked.p):
         raise ShapeError(f"rnn: expected d = {stacked.d}, p = {stacked.p} like stacked but found ({rnn.d}, {rnn.p})")
     for what, act in (("stacked", stacked.activation), ("rnn", rnn.activation)):
-        if act not in ("relu", "identity"):
+        if act not in PIECEWISE_LINEAR:
             raise UnsupportedError(f"{what}: the z3 encoding covers relu and identity but found {act!r}")
     if {stacked.system, rnn.system} & {"symbolic"}:
         raise UnsupportedError("the z3 check needs numeric networks; substitute the symbols first")
-    ctx = z3.Context()
-    solver = new_solver(ctx)
-    solver.set("timeout", max(1, int(timeout * 1000)))
-    xs = [[z3.Real(f"x_{k}_{i}", ctx) for i in range(stacked.d)] for k in range(horizon + delay)]
-    Mz = z3.Q(M.numerator, M.denominator, ctx)
-    assumptions: list[Any] = []  # the input set; every other value is a term over the inputs
-    for row in xs:
-        if norm == "inf":
-            assumptions += [z3.And(-Mz <= x, x <= Mz) for x in row]
-        else:
-            assumptions.append(z3.Sum([x * x for x in row]) <= Mz * Mz)
-    solver.add(*assumptions)
-    layer_in = xs[:horizon]
-    for layer in stacked._layers:
-        layer_in = _z3_layer(z3, ctx, layer, layer_in)
-    single = _z3_layer(z3, ctx, rnn, xs)
-    C_st, C_s = _rational_rows("C", stacked._layers[-1]._C), _rational_rows("C", rnn._C)
-
-    def out(C: list[list[Fraction]], h: list[Any], i: int) -> Any:
-        terms = [z3.Q(c.numerator, c.denominator, ctx) * h[j] for j, c in enumerate(C[i]) if c]
-        return z3.Sum([*terms, z3.RealVal(0, ctx)])
-
-    differ = [
-        out(C_st, layer_in[k], i) != out(C_s, single[k + delay], i) for k in range(horizon) for i in range(stacked.p)
+    start = time.monotonic()
+    nums = Z3Numbers(z3.Context())
+    un = Unroller(M, norm, stacked.d, nums)
+    inputs = [un.inputs(k) for k in range(horizon + delay)]
+    drive = inputs[:horizon]
+    for layer in stacked.layers:
+        top = Net.of(layer)
+        drive = _unrolled(un, top, drive)
+    single = Net.of(rnn)
+    states = _unrolled(un, single, inputs)
+    diffs = [
+        f
+        for k in range(horizon)
+        for ya, yb in zip(output_forms(top, drive[k]), output_forms(single, states[k + delay]), strict=True)
+        if (f := combine([(Fraction(1), ya), (Fraction(-1), yb)]))
     ]
-    solver.add(z3.Or(differ))
-    verdict = solver.check()
+    goal = z3.Or([un.term(f) != 0 for f in diffs]) if diffs else z3.BoolVal(False, nums.ctx)
+    status, detail, data, solver = discharge_goal(
+        nums,
+        [*nums.side, *un.assumptions],
+        goal,
+        budget,
+        free=un.free,
+        defined=un.defined,
+        hints=[x == 0 for x in un.free],  # 0 is in every input set: the model search is then propagation
+    )
+    data.pop("smtlib", None)
     method = (
         f"z3 {z3.get_version_string()}: negation of y_rnn(k + {delay}) = y_stacked(k) for k < {horizon}, "
-        f"||x(k)||_{norm} <= {M}"
+        f"||x(k)||_{norm} <= {M} (shared unrolling, {un.atoms} ReLU atoms, {len(diffs)} output differences)"
     )
-    if verdict == z3.unsat:
-        nv = show_nonvacuous(assumptions, free=[x for row in xs for x in row], ctx=ctx)
-        if not nv:
-            raise SolverTimeoutError(f"z3 said unsat, but the assumptions are not shown non-vacuous: {nv.detail}")
+    common: dict[str, Any] = {"horizon": horizon, "delay": delay, "input_bound": M, "norm": norm}
+
+    def done(status: str, method: str, reason: str, **extra: Any) -> DelayedVerdict:
+        seconds = round(time.monotonic() - start, 4)
+        return DelayedVerdict(status, method, reason, data={**data, **extra, "seconds": seconds}, **common)
+
+    if status == "unknown":
+        return done("unknown", method, f"z3: {detail}; horizon {horizon}")
+    if status == "proved":
         again = recheck_delayed(
-            stacked._layers,
-            stacked._layers[-1].to_exact().C,
+            stacked.layers,
+            stacked.layers[-1].to_exact().C,
             rnn,
             delay=delay,
             input_bound=M,
             norm=norm,
             horizon=horizon,
-            timeout=timeout,
+            timeout=max(budget.deadline - time.monotonic(), 0.001),
         )
         if not again:
             if os.environ.get("URNN_SYM_STRICT_RECHECK") and again.detail.startswith("does not hold"):
                 raise SoundnessError(f"'proved' ({method}) failed the independent re-check: {again.detail}")
-            raise SolverTimeoutError(f"z3 said unsat, but the independent re-check did not confirm it: {again.detail}")
-        return Check(
-            True,
-            method + " is unsatisfiable; its assumptions alone have a model that holds exactly; " + again.method,
-            f"proved for horizon {horizon}",
-            {"horizon": horizon},
-        )
-    if verdict == z3.unknown:
-        raise SolverTimeoutError(f"z3: unknown within {timeout:g} s ({solver.reason_unknown()}); horizon {horizon}")
+            why = f"z3 said unsat, but the independent re-check did not confirm it: {again.detail}"
+            return done("unknown", method, why, recheck=again.to_json())
+        method += " is unsatisfiable; its assumptions alone have a model that holds exactly; " + again.method
+        return done("proved", method, f"proved for horizon {horizon}", horizon=horizon, recheck=again.to_json())
     model = solver.model()
-    rows = [[_model_fraction(model.eval(x, model_completion=True)) for x in row] for row in xs]
+    rows = [[model_fraction(model, un.vars[("x", k, j)], M) for j in range(stacked.d)] for k in range(len(inputs))]
     ex = stacked if stacked.system != "float64" else stacked.to_exact()
     ex_rnn = rnn if rnn.system != "float64" else rnn.to_exact()
 
@@ -417,18 +480,68 @@ def check_delayed_equivalence(
 
     k = first_difference(rows)[0]
     if k is None or not input_within_bound(rows, M, norm):
-        raise UnsupportedError("z3 returned a model that exact re-simulation does not confirm; please report")
+        return done("unknown", method, "z3 returned a model that exact re-simulation does not confirm")
     rows = canonical_inputs(rows, M, lambda r: input_within_bound(r, M, norm) and first_difference(r)[0] == k)
     _, ys_a, ys_b = first_difference(rows)
-    return Check(
-        False,
+    return done(
+        "refuted",
         method + " is satisfiable; the input was re-simulated exactly",
         f"outputs differ at k = {k}: {[str(x) for x in ys_a[k]]} vs {[str(x) for x in ys_b[k]]}",
-        {"xs": rows, "time_step": k},
+        xs=rows,
+        time_step=k,
     )
 
 
-def _model_fraction(value: Any) -> Fraction:
-    if hasattr(value, "numerator_as_long"):
-        return Fraction(value.numerator_as_long(), value.denominator_as_long())
-    raise UnsupportedError(f"z3 model value {value} is not rational (2-norm bound with irrational witness)")
+def check_delayed_equivalence(
+    stacked: StackedRNN,
+    rnn: RNN,
+    *,
+    delay: int,
+    input_bound: Any,
+    horizon: int,
+    norm: str = "inf",
+    timeout: float = 60.0,
+) -> DelayedVerdict:
+    """:func:`delayed_verdict`, raising :class:`SolverTimeoutError` instead of returning "unknown".
+
+    Parameters
+    ----------
+    stacked : StackedRNN
+        Numeric ReLU or identity network.
+    rnn : RNN
+        Single-layer RNN with the same input and output dimensions.
+    delay : int
+        The output delay (``L - 1`` for :func:`to_delayed_single_layer`).
+    input_bound : number
+        ``M``: inputs satisfy ``||x(k)||_norm <= M`` (the padding inputs too).
+    horizon : int
+        Number T of compared outputs.
+    norm : {"inf", "2"}
+        Input norm.
+    timeout : float
+        Seconds for every solver call together.
+
+    Returns
+    -------
+    DelayedVerdict
+        "proved" (truthy) or "refuted" (``data`` holds ``xs`` and ``time_step``).
+
+    Raises
+    ------
+    SolverTimeoutError
+        z3 gave up, or its unsat was not shown non-vacuous, or the independent
+        re-check did not confirm it.
+
+    Examples
+    --------
+    >>> net = StackedRNN([([["1/2"]], [[1]], [0]), ([["1/2"]], [[1]], [0])], [[1]])
+    >>> single = to_delayed_single_layer(net).rnn
+    >>> bool(check_delayed_equivalence(net, single, delay=1, input_bound=1, horizon=3))
+    True
+    """
+    verdict = delayed_verdict(
+        stacked, rnn, delay=delay, input_bound=input_bound, horizon=horizon, norm=norm, timeout=timeout
+    )
+    if verdict.status == "unknown":
+        raise SolverTimeoutError(verdict.reason)
+    return verdict

@@ -140,6 +140,11 @@ class StackedRNN:
 
     # accessors ------------------------------------------------------------------
     @property
+    def layers(self) -> tuple[RNN, ...]:
+        """The layers as RNNs (immutable; layer l is ``layers[l - 1]``)."""
+        return self._layers
+
+    @property
     def L(self) -> int:
         """Number of layers."""
         return len(self._layers)

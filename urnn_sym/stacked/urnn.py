@@ -61,7 +61,7 @@ def _layer_equilibrium(rnn: RNN, u: Any) -> Any:
     """Solve ``e = phi(W e + u)`` for relu/identity by an exact active-set iteration."""
     ar = arith(rnn.system)
     n = rnn.n
-    W = rnn._W
+    W = rnn.native("W")
     active = list(range(n)) if rnn.activation == "identity" else [i for i, s in enumerate(_signs(u)) if s > 0]
     seen: set[tuple[int, ...]] = set()
     while tuple(active) not in seen:
@@ -132,8 +132,8 @@ def equilibrium(stacked: StackedRNN, x: Any = None) -> list[Any]:
     if ar.shape(ar.column(prev))[0] != stacked.d:
         raise ShapeError(f"x: expected shape ({stacked.d},) but found ({ar.shape(ar.column(prev))[0]},)")
     out = []
-    for rnn in stacked._layers:
-        u = ar.add(ar.matmul(rnn._F, ar.column(prev)), ar.column(rnn._b))
+    for rnn in stacked.layers:
+        u = ar.add(ar.matmul(rnn.native("F"), ar.column(prev)), ar.column(rnn.native("b")))
         e = _layer_equilibrium(rnn, u)
         prev = e.ravel() if isinstance(e, np.ndarray) else e
         out.append(prev)
@@ -189,12 +189,12 @@ def scale_layers(stacked: StackedRNN, factors: Sequence[Any]) -> StackedRNN:
     ar = arith(stacked.system)
     prev = Fraction(1) if exact else 1.0
     V, b, h0 = [], [], []
-    for rnn, f in zip(stacked._layers, a, strict=True):
-        V.append(ar.scale(f / prev, rnn._F))
-        b.append(ar.scale(f, rnn._b))
-        h0.append(ar.scale(f, rnn._h0))
+    for rnn, f in zip(stacked.layers, a, strict=True):
+        V.append(ar.scale(f / prev, rnn.native("F")))
+        b.append(ar.scale(f, rnn.native("b")))
+        h0.append(ar.scale(f, rnn.native("h0")))
         prev = f
-    return stacked.replace_layers(V=V, b=b, h0=h0, C=ar.scale(1 / prev, stacked._layers[-1]._C))
+    return stacked.replace_layers(V=V, b=b, h0=h0, C=ar.scale(1 / prev, stacked.layers[-1].native("C")))
 
 
 @dataclass(frozen=True)
@@ -258,23 +258,25 @@ def contractive_layer_scaling(stacked: StackedRNN, *, precision: Fraction | floa
     check_stacked(stacked)
     exact = stacked if stacked.system != "float64" else stacked.to_exact()
     ws = []
-    for l, rnn in enumerate(exact._layers, 1):
-        check = is_contractive(rnn._W)
+    for l, rnn in enumerate(exact.layers, 1):
+        check = is_contractive(rnn.native("W"))
         if not check:
             raise NotContractiveError(f"layer {l}: W: the scaling needs ||W_{l}||_2 < 1 but {check.detail}")
-        ws.append(spectral_norm_upper_bound(rnn._W, precision=precision))
+        ws.append(spectral_norm_upper_bound(rnn.native("W"), precision=precision))
     w = max(ws)
-    v_norm = max((spectral_norm_upper_bound(r._F, precision=precision) for r in exact._layers[1:]), default=Fraction(0))
+    v_norm = max(
+        (spectral_norm_upper_bound(r.native("F"), precision=precision) for r in exact.layers[1:]), default=Fraction(0)
+    )
     while w >= 1:  # each ||W_l|| < 1 is proved; tighten the bounds until their maximum is below 1
         precision = as_fraction(precision) / 16
-        w = max(spectral_norm_upper_bound(r._W, precision=precision) for r in exact._layers)
+        w = max(spectral_norm_upper_bound(r.native("W"), precision=precision) for r in exact.layers)
     alpha = Fraction(1)
     while True:  # ends: once w + alpha v < 1 the triangle inequality makes the exact test pass
         single = single_layer(scale_layers(exact, [alpha ** (l - 1) for l in range(1, exact.L + 1)]))
-        if is_contractive(single._W):
+        if is_contractive(single.native("W")):
             break
         alpha /= 2
-    norm_upper = spectral_norm_upper_bound(single._W, precision=precision)
+    norm_upper = spectral_norm_upper_bound(single.native("W"), precision=precision)
     factors = [alpha ** (l - 1) for l in range(1, stacked.L + 1)]
     result = scale_layers(stacked, factors)
     return LayerScaling(

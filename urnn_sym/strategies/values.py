@@ -14,9 +14,10 @@ import sympy
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from urnn_sym.construct.rational import cayley
 from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.model import RNN
-from urnn_sym.numbers.arith import arith
+from urnn_sym.numbers.arith import arith, is_rational
 from urnn_sym.validation import ACTIVATIONS, check_norm
 
 __all__ = ["contractions", "exact_rationals", "input_sequences", "orthogonal_matrices", "rational_defect_rnns", "rnns"]
@@ -157,18 +158,14 @@ def orthogonal_matrices(draw: st.DrawFn, n: int | st.SearchStrategy[int] = _STAT
         return ortho_group.rvs(size, random_state=np.random.default_rng(seed))
     if system != "exact":
         raise InvalidArgumentError(f"system: expected 'float64' or 'exact' but found {system!r}")
-    ar = arith("exact")
     K = flint.fmpq_mat(size, size)
     for i in range(size):
         for j in range(i + 1, size):
             q = draw(exact_rationals(5, 4))
             K[i, j] = flint.fmpq(q.numerator, q.denominator)
             K[j, i] = -K[i, j]
-    eye = ar.eye(size)
-    Q = (eye - K) * (eye + K).inv()
     signs = draw(st.lists(st.sampled_from([1, -1]), min_size=size, max_size=size))
-    S = flint.fmpq_mat(size, size, [signs[i] if i == j else 0 for i in range(size) for j in range(size)])
-    return Q * S
+    return cayley(K) * arith("exact").diag(signs)
 
 
 @st.composite
@@ -255,7 +252,7 @@ def rnns(
 
 
 def _as_rows(W: Any) -> list[list[Any]]:
-    if isinstance(W, flint.fmpq_mat):
+    if is_rational(W):
         return [[sympy.Rational(int(W[i, j].p), int(W[i, j].q)) for j in range(W.ncols())] for i in range(W.nrows())]
     return [list(r) for r in W]
 
