@@ -1,5 +1,5 @@
 """``python -m urnn_sym`` runs the command line."""
 
-from urnn_sym.cli import entry_point
+from urnn_sym.cli.main import entry_point
 
 entry_point()

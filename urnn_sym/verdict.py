@@ -30,7 +30,7 @@ from urnn_sym.errors import FileFormatError, InvalidArgumentError, UrnnSymError
 from urnn_sym.evidence import jsonable
 from urnn_sym.model import RNN
 from urnn_sym.numbers.arith import as_fraction
-from urnn_sym.refutation import Refutation
+from urnn_sym.refutation.document import Refutation
 from urnn_sym.status import VERDICT_STATUSES, VerdictStatus, check_status
 from urnn_sym.validation import check_norm
 

@@ -147,8 +147,8 @@ _TARGETS = {
     "w": ("urnn_sym.refute.distinguish", "distinguishing_input"),
     "c": ("urnn_sym.construct.theorem1", "construct_urnn"),
     "o": ("urnn_sym.refute.obstruction", "sigmoid_obstruction"),
-    "s1": ("urnn_sym.stacked", "to_delayed_single_layer"),
-    "su": ("urnn_sym.stacked", "stack_to_urnn"),
+    "s1": ("urnn_sym.stacked.delay", "to_delayed_single_layer"),
+    "su": ("urnn_sym.stacked.urnn", "stack_to_urnn"),
 }
 
 

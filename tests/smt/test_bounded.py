@@ -106,3 +106,11 @@ def test_incompatible_networks() -> None:
         check_equivalence(ONE, RNN([[0]], [[1, 1]], [0], [[1]]), input_bound=1, horizon=1)
     with pytest.raises(UnsupportedError, match=r"activation|sigmoid"):
         check_equivalence(ONE, RNN([[0]], [[1]], [0], [[1]], activation="sigmoid"), input_bound=1, horizon=1)
+
+
+def test_distinguishing_input_smt_answers_inconclusive_when_z3_cannot_decide() -> None:
+    """A solver budget too small to decide gives an inconclusive refutation with the reason, not an exception."""
+    late = RNN([[Q(3, 5), Q(4, 5)], [Q(4, 5), Q(-3, 5)]], [[1], [0]], [0, Q(-44, 25)], [[1, 0]])
+    ref = distinguishing_input_smt(RNN([[Q(3, 5)]], [[1]], [0], [[1]]), late, input_bound=1, horizon=8, timeout=0.001)
+    assert ref is not None and ref.status == "inconclusive" and not ref
+    assert "horizon 8" in ref.reason and "budget" in ref.reason

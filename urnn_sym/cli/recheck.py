@@ -2,7 +2,7 @@
 
 The document's ``format`` field picks the checker:
 
-* ``urnn-sym.refutation/1`` (``refute -o``): :func:`urnn_sym.refutation.recheck`;
+* ``urnn-sym.refutation/1`` (``refute -o``): :func:`urnn_sym.refutation.recheck.recheck`;
   piecewise-linear pairs are re-simulated exactly, sigmoid/tanh pairs are
   re-evaluated in ball arithmetic at a higher precision; the new enclosures
   must be disjoint, and every recorded output must lie inside them (a recorded
@@ -41,7 +41,8 @@ _FORMATS = ("urnn-sym.refutation/1", "urnn-sym.verdict/1")
 
 
 def _recheck_refutation(doc: Any, args: argparse.Namespace, a: Any, b: Any) -> Check | str:
-    from urnn_sym.refutation import Refutation, recheck
+    from urnn_sym.refutation.document import Refutation
+    from urnn_sym.refutation.recheck import recheck
 
     ref = Refutation.from_json(doc, source=str(args.document))
     if ref.status != "refuted":

@@ -21,13 +21,13 @@ from urnn_sym.cli.options import (
     int_in_range,
 )
 from urnn_sym.cli.wallclock import finishing, time_left
-from urnn_sym.errors import SolverTimeoutError
 
 __all__ = ["add_parser"]
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from urnn_sym.stacked import at_equilibrium, read_stacked
+    from urnn_sym.stacked.model import read_stacked
+    from urnn_sym.stacked.urnn import at_equilibrium
 
     stacked = read_stacked(args.stacked, exact=args.exact)
     return at_equilibrium(stacked) if args.at_equilibrium else stacked
@@ -45,30 +45,29 @@ def _verify(args: argparse.Namespace, stacked: Any, rnn: Any, delay: int) -> tup
     """The exit code and the line of the ``--z3-horizon`` check (none without it); run before anything is written."""
     if not args.z3_horizon:
         return EXIT_OK, []
-    from urnn_sym.stacked import check_delayed_equivalence
+    from urnn_sym.stacked.delay import delayed_verdict
 
-    try:
-        check = check_delayed_equivalence(
-            stacked,
-            rnn,
-            delay=delay,
-            input_bound=args.input_bound,
-            horizon=args.z3_horizon,
-            norm=args.norm,
-            timeout=time_left(args.timeout),
-        )
-    except SolverTimeoutError as exc:
-        return EXIT_UNKNOWN, [f"z3: unknown: {exc}"]
-    return EXIT_OK if check else EXIT_NEGATIVE, [
-        f"z3: {'proved' if check else 'refuted'}: {check.detail} ({check.method})"
-    ]
+    verdict = delayed_verdict(
+        stacked,
+        rnn,
+        delay=delay,
+        input_bound=args.input_bound,
+        horizon=args.z3_horizon,
+        norm=args.norm,
+        timeout=time_left(args.timeout),
+    )
+    if verdict.status == "unknown":
+        return EXIT_UNKNOWN, [f"z3: unknown: {verdict.reason}"]
+    code = EXIT_OK if verdict.status == "proved" else EXIT_NEGATIVE
+    return code, [f"z3: {verdict.status}: {verdict.detail} ({verdict.method})"]
 
 
 def _cmd_single(args: argparse.Namespace) -> int:
     if args.z3_horizon and args.input_bound is None:
         raise UsageError("urnn-sym stack-to-single: error: --z3-horizon needs --input-bound")
     from urnn_sym.io import atomic_write_text
-    from urnn_sym.stacked import contractive_layer_scaling, to_delayed_single_layer
+    from urnn_sym.stacked.delay import to_delayed_single_layer
+    from urnn_sym.stacked.urnn import contractive_layer_scaling
 
     stacked = _load(args)
     if args.scale:
@@ -90,7 +89,7 @@ def _cmd_single(args: argparse.Namespace) -> int:
 
 def _cmd_urnn(args: argparse.Namespace) -> int:
     from urnn_sym.io import atomic_write_text
-    from urnn_sym.stacked import stack_to_urnn
+    from urnn_sym.stacked.urnn import stack_to_urnn
 
     stacked = _load(args)
     result = stack_to_urnn(stacked, args.input_bound, norm=args.norm, minimal=args.minimal)

@@ -25,7 +25,7 @@ from urnn_sym.names import MAX_WITNESS_STATES
 
 if TYPE_CHECKING:
     from urnn_sym.model import RNN
-    from urnn_sym.refutation import Refutation
+    from urnn_sym.refutation.document import Refutation
 
 __all__ = ["MAX_WITNESS_STATES", "WITNESS_KINDS", "WitnessKind", "add_parser"]
 

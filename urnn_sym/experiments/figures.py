@@ -47,7 +47,7 @@ from urnn_sym.io import atomic_write_bytes
 from urnn_sym.model import RNN, simulate
 from urnn_sym.names import TEACHING_FIGURES
 from urnn_sym.numbers.arith import as_fraction
-from urnn_sym.refutation import Refutation
+from urnn_sym.refutation.document import Refutation
 from urnn_sym.refute.smooth import delay_line_candidate, distinguishing_input_smooth, fitted_candidate, sigmoid_witness
 from urnn_sym.validation import check_int
 

@@ -24,7 +24,7 @@ document and :func:`recheck` re-derives every recorded output.
 >>> ref = certify(a, b, [[Q(1, 2)]], input_bound=1, norm="inf", method="by hand")
 >>> ref.status, ref.time_step, ref.ys_rnn, ref.ys_candidate
 ('refuted', 0, [[Fraction(1, 2)]], [[Fraction(1, 1)]])
->>> from urnn_sym.refutation import recheck
+>>> from urnn_sym.refutation.recheck import recheck
 >>> bool(recheck(Refutation.from_json(ref.to_json())))
 True
 """

@@ -133,7 +133,7 @@ def recorded_outputs(ref: Refutation) -> list[tuple[str, int, list[list[Any]]]]:
     --------
     >>> from fractions import Fraction as Q
     >>> from urnn_sym import RNN
-    >>> from urnn_sym.refutation import certify
+    >>> from urnn_sym.refutation.document import certify
     >>> ref = certify(RNN([[0]], [[1]], [0], [[1]]), RNN([[0]], [[1]], [0], [[2]]), [[Q(1)]], input_bound=1,
     ...               method="by hand")
     >>> [(label, side) for label, side, _ in recorded_outputs(ref)]
@@ -233,13 +233,13 @@ def recheck(
 
 
 def ball_recheck(ref: Refutation, a: RNN, b: RNN, xs: list[list[Fraction]], k: int, precision: int | None) -> Check:
-    """The ball-arithmetic step of :func:`urnn_sym.refutation.recheck` for sigmoid/tanh refutations.
+    """The ball-arithmetic step of :func:`urnn_sym.refutation.recheck.recheck` for sigmoid/tanh refutations.
 
     Parameters
     ----------
     ref : Refutation
         A refuted document whose input, bound, time step and record shapes
-        :func:`urnn_sym.refutation.recheck` has already checked.
+        :func:`urnn_sym.refutation.recheck.recheck` has already checked.
     a, b : RNN
         The two networks.
     xs : list of list of Fraction
@@ -262,7 +262,7 @@ def ball_recheck(ref: Refutation, a: RNN, b: RNN, xs: list[list[Fraction]], k: i
     Both networks are re-simulated in ball arithmetic at ``precision`` bits; a
     piecewise-linear side (one network may be ReLU/identity) is also
     re-simulated exactly.  Every recorded output (``y_rnn``, ``y_candidate``,
-    ``data.enclosures``) must pass :func:`urnn_sym.refutation.recorded_mismatch`:
+    ``data.enclosures``) must pass :func:`urnn_sym.refutation.recheck.recorded_mismatch`:
     a recorded enclosure must contain the fresh enclosure (or the exact value),
     a recorded number must equal the exact value (a fresh ball confirms a
     number only when it is that very point).  A lower precision than the

@@ -15,7 +15,7 @@
 2. **z3** over a bounded horizon (:func:`urnn_sym.smt.bounded.distinguishing_input_smt`).
 
 Sigmoid and tanh pairs go to :func:`urnn_sym.refute.smooth.distinguishing_input_smooth`.
-Every "refuted" answer was re-simulated exactly (:func:`urnn_sym.refutation.certify`)
+Every "refuted" answer was re-simulated exactly (:func:`urnn_sym.refutation.document.certify`)
 before it is returned; otherwise the answer is "inconclusive" with what was tried.
 
 >>> from urnn_sym import RNN
@@ -39,7 +39,7 @@ from urnn_sym.errors import UnsupportedError, UrnnSymError
 from urnn_sym.model import RNN
 from urnn_sym.numbers.activations import PIECEWISE_LINEAR, SMOOTH
 from urnn_sym.numbers.arith import as_fraction, fmpq_to_fraction
-from urnn_sym.refutation import Refutation, certify, inconclusive
+from urnn_sym.refutation.document import Refutation, certify, inconclusive
 from urnn_sym.refutation.simulate import rational_parameters
 from urnn_sym.refute.linearize import Linearization, linearize
 from urnn_sym.validation import check_input_bound, check_int, check_norm, check_pair, check_timeout

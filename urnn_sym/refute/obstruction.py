@@ -19,7 +19,7 @@ block Hankel matrix ``H = [C A^(i+j) B]`` (i, j < n) and its shift ``Hs``,
 3. ``H`` in ball arithmetic and a nonzero minor of order ``r > rank W``: rows and
    columns chosen by pivoted QR of the midpoints, the determinant enclosed by arb
    and certified when its ball excludes 0;
-4. :func:`urnn_sym.refutation.recheck_obstruction`: an independent re-check of that certificate
+4. :func:`urnn_sym.refutation.recheck.recheck_obstruction`: an independent re-check of that certificate
    (its own equilibrium enclosure, Hankel entries and rank) before the answer
    says "proved"; if it does not confirm, the answer is "inconclusive".
 
@@ -62,7 +62,7 @@ from urnn_sym.model import RNN
 from urnn_sym.numbers.activations import ball_activation
 from urnn_sym.numbers.arith import working_precision
 from urnn_sym.numbers.norms import spectral_norm_upper_bound
-from urnn_sym.refutation import recheck_obstruction
+from urnn_sym.refutation.recheck import recheck_obstruction
 from urnn_sym.refutation.simulate import enclosure_text, rational_parameters
 from urnn_sym.refute.linearize import rank
 from urnn_sym.status import OBSTRUCTION_STATUSES, ObstructionStatus, check_status
@@ -94,7 +94,7 @@ class Obstruction:
     ----------
     status : {"proved", "inconclusive"}
         "proved": no URNN of any size matches the RNN (see ``scope``); the
-        certificate passed :func:`urnn_sym.refutation.recheck_obstruction`.
+        certificate passed :func:`urnn_sym.refutation.recheck.recheck_obstruction`.
     method : str
         The argument used (Hankel pole at zero, or memoryless dimension growth);
         for "proved" also what certified it and what re-checked it.
@@ -402,7 +402,7 @@ def sigmoid_obstruction(rnn: RNN, *, precision: int = 128, max_precision: int = 
     -------
     Obstruction
         "proved" with the evidence (only after
-        :func:`urnn_sym.refutation.recheck_obstruction` confirmed it), or "inconclusive" with the reason.
+        :func:`urnn_sym.refutation.recheck.recheck_obstruction` confirmed it), or "inconclusive" with the reason.
 
     Raises
     ------

@@ -50,8 +50,9 @@ from urnn_sym.evidence import Check
 from urnn_sym.model import RNN, simulate
 from urnn_sym.numbers.activations import SMOOTH
 from urnn_sym.numbers.arith import arith, working_precision
-from urnn_sym.refutation import Refutation, inconclusive, input_within_bound, recheck
-from urnn_sym.refutation.simulate import ball_gap, enclosure_text, simulate_ball
+from urnn_sym.refutation.document import Refutation, inconclusive
+from urnn_sym.refutation.recheck import recheck
+from urnn_sym.refutation.simulate import ball_gap, enclosure_text, input_within_bound, simulate_ball
 from urnn_sym.validation import check_input_bound, check_int, check_norm, check_pair
 from urnn_sym.witnesses import MAX_WITNESS_STATES
 
@@ -473,7 +474,7 @@ def recheck_smooth(
 ) -> Check:
     """Re-evaluate a smooth refutation at a higher precision: disjoint again, and consistent with the record.
 
-    :func:`urnn_sym.refutation.recheck` with a JSON document accepted too; for
+    :func:`urnn_sym.refutation.recheck.recheck` with a JSON document accepted too; for
     sigmoid/tanh refutations it ends in :func:`ball_recheck`.
 
     Parameters

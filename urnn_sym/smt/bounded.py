@@ -10,7 +10,7 @@ first proves by induction (:mod:`urnn_sym.smt.induction`) that the extra states 
 both networks side by side with one query (the baseline).  A ``sat`` model is
 converted to exact rationals, each input is replaced by the simplest rational
 near it that keeps the difference at the same step, and the result is
-re-simulated exactly (:func:`urnn_sym.refutation.certify`) before ``refuted`` is
+re-simulated exactly (:func:`urnn_sym.refutation.document.certify`) before ``refuted`` is
 reported.  Each call builds its z3 terms in a fresh ``z3.Context`` and its
 solvers have fixed seeds, so the same check gives the same counterexample in
 any process, after any other z3 work.
@@ -24,9 +24,9 @@ from typing import Any
 
 import z3
 
-from urnn_sym.errors import InvalidArgumentError, SolverTimeoutError
+from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.model import RNN
-from urnn_sym.refutation import Refutation, certify
+from urnn_sym.refutation.document import Refutation, certify, inconclusive
 from urnn_sym.smt.induction import induction_certificate
 from urnn_sym.smt.invariants import shape_of
 from urnn_sym.smt.recheck import confirm
@@ -348,6 +348,8 @@ def distinguishing_input_smt(
 ) -> Refutation | None:
     """A distinguishing input of length <= horizon found by z3 (re-simulated exactly), or None if none exists.
 
+    When z3 cannot decide, the answer is an "inconclusive" refutation with the reason.
+
     The hook of :func:`urnn_sym.refute.distinguish.distinguishing_input`.
 
     Parameters
@@ -363,13 +365,21 @@ def distinguishing_input_smt(
     timeout : float
         Seconds for all solver calls.
 
-    Raises
-    ------
-    SolverTimeoutError
-        When z3 cannot decide within ``timeout`` (the caller records it and tries
-        other routes).
+    Returns
+    -------
+    Refutation or None
+        "refuted" (re-simulated exactly), "inconclusive" when z3 could not decide
+        within ``timeout`` (the reason says why), or None when no input of length
+        <= horizon distinguishes the networks.
     """
     v = check_equivalence(rnn, candidate, input_bound=input_bound, norm=norm, horizon=horizon, timeout=timeout)
     if v.status == "unknown":
-        raise SolverTimeoutError(f"z3 bounded search (horizon {horizon}): {v.reason}")
+        return inconclusive(
+            f"z3 bounded search (horizon {horizon}): {v.reason}",
+            method=f"z3 bounded search (horizon {horizon})",
+            input_bound=input_bound,
+            norm=norm,
+            rnn=rnn,
+            candidate=candidate,
+        )
     return v.refutation

@@ -22,7 +22,7 @@ module is the entry point; the work is split into
     the shared forms; other steps by one incremental z3 query each.  A ``sat``
     model is converted to exact rationals, each input is replaced by the
     simplest rational near it that keeps the difference at the same step, and
-    the result is re-simulated exactly (:func:`urnn_sym.refutation.certify`)
+    the result is re-simulated exactly (:func:`urnn_sym.refutation.document.certify`)
     before ``refuted`` is reported.
     ``encoding="naive"`` unrolls both networks side by side with one query (the
     baseline).
@@ -104,7 +104,7 @@ def recheck_verdict(
     -----
     "refuted": the input is inside the bound and the exactly re-simulated
     outputs differ at ``time_step`` and equal the recorded ones
-    (:func:`urnn_sym.refutation.recheck`).  "proved": the re-checker's own
+    (:func:`urnn_sym.refutation.recheck.recheck`).  "proved": the re-checker's own
     code, sharing nothing with the prover but the file parser, re-establishes
     the Theorem 1 shape and the invariant's obligations in exact arithmetic,
     and decides what exact arithmetic does not close (and a bounded claim with

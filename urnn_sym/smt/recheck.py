@@ -466,7 +466,7 @@ def recheck_document(
         reason, prefixed "inconclusive:" when it could not be decided (a sign
         or a query out of reach) rather than found false.
     """
-    from urnn_sym.refutation import recheck as refutation_recheck
+    from urnn_sym.refutation.recheck import recheck as refutation_recheck
     from urnn_sym.verdict import Verdict
 
     if solver not in SOLVERS:

@@ -35,7 +35,7 @@ from urnn_sym.evidence import Check, jsonable
 from urnn_sym.model import RNN, simulate, to_inputs
 from urnn_sym.numbers.activations import PIECEWISE_LINEAR
 from urnn_sym.numbers.arith import arith, entries, to_vector
-from urnn_sym.refutation import input_within_bound
+from urnn_sym.refutation.simulate import input_within_bound
 from urnn_sym.stacked.model import StackedRNN, check_stacked, simulate_stacked
 from urnn_sym.status import VerdictStatus
 
