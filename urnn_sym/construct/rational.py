@@ -27,6 +27,7 @@ from urnn_sym.construct.completion import RationalSVD
 from urnn_sym.errors import EntryTypeError, InvalidArgumentError, UnsupportedError
 from urnn_sym.model import RNN
 from urnn_sym.numbers.arith import arith, is_rational, require_numeric, to_matrix
+from urnn_sym.validation import check_int
 
 __all__ = [
     "RationalDefectInstance",
@@ -123,8 +124,7 @@ def rational_defect_svd(
     >>> sorted(str(c) for c in f.c)
     ['0', '2592/6817']
     """
-    if not isinstance(n, int) or n < 1:
-        raise InvalidArgumentError(f"n: expected an integer >= 1 but found {n!r}")
+    check_int("n", n, 1)
     if not 0 <= unit <= n:
         raise InvalidArgumentError(f"unit: expected 0 <= unit <= n = {n} but found {unit}")
     mt = Fraction(max_t)
