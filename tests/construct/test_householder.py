@@ -165,3 +165,10 @@ def test_irrational_rank_three_is_unsupported() -> None:
 def test_fraction_entries_are_exact() -> None:
     m = minimal_completion([[Fraction(3, 5)]])
     assert to_matrix("U", [["3/5", "4/5"], ["4/5", "-3/5"]], system="exact") == m.U
+
+
+def test_a_rational_non_isometry_is_refused_before_completing() -> None:
+    """V = [1; 1] has V^T V = 2, not 1: completing it would give a matrix that is not orthogonal."""
+    V = to_matrix("V", [[1], [1]])
+    with pytest.raises(InvalidArgumentError, match=r"V: expected orthonormal columns .* = 2"):
+        householder_completion(V)

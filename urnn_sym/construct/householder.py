@@ -39,7 +39,7 @@ from urnn_sym.numbers.native import (
 __all__ = ["MinimalCompletion", "householder_completion", "minimal_completion"]
 
 
-def householder_completion(V: Any) -> Any:
+def householder_completion(V: Any, *, check: bool = True) -> Any:
     """An orthogonal ``m x m`` matrix whose first k columns are the orthonormal columns of ``V`` (m x k).
 
     Reflections ``H_j = I - 2 v_j v_j^T / (v_j^T v_j)`` with ``v_j = x_j - e_j``
@@ -51,6 +51,9 @@ def householder_completion(V: Any) -> Any:
     ----------
     V : native matrix
         ``m x k`` with ``V^T V = I`` (float64: approximately).
+    check : bool
+        For rational V, first check ``V^T V = I`` exactly (default).  Callers
+        that check the completed matrix's orthogonality themselves pass False.
 
     Returns
     -------
@@ -62,9 +65,9 @@ def householder_completion(V: Any) -> Any:
     ShapeError
         If a rational ``V`` has more columns than rows.
     InvalidArgumentError
-        If a rational ``V`` is found not to have orthonormal columns (seen
-        when the exact inverse meets a singular matrix; ``V^T V = I`` is not
-        checked otherwise).
+        If a rational ``V`` does not have orthonormal columns (``V^T V != I``;
+        with ``check=False``, seen only when the exact inverse meets a singular
+        matrix).
 
     Notes
     -----
@@ -98,8 +101,22 @@ def householder_completion(V: Any) -> Any:
         Qf, _ = np.linalg.qr(V, mode="complete")
         return np.hstack([V, Qf[:, k:]])
     if is_rational(V):
+        if check and V.ncols() <= V.nrows():  # a wider V gets its ShapeError from the completion
+            _check_isometry(V)
         return _householder_rational(V)
     return _householder_lists(V)
+
+
+def _check_isometry(V: flint.fmpq_mat) -> None:
+    """Raise unless ``V^T V = I`` exactly, naming the first entry that differs."""
+    G = V.transpose() * V
+    k = G.nrows()
+    for i in range(k):
+        for j in range(k):
+            if G[i, j] != (1 if i == j else 0):
+                raise InvalidArgumentError(
+                    f"V: expected orthonormal columns (V^T V = I) but (V^T V)[{i}, {j}] = {G[i, j]}"
+                )
 
 
 def _householder_lists(V: Any) -> Any:
@@ -342,5 +359,5 @@ def minimal_completion(W: Any, *, svd: RationalSVD | None = None, tol: float = 1
         U = M
     else:
         sys_ar = ar if is_float(M) or is_rational(Y) else arith("exact")
-        U = householder_completion(sys_ar.block([[M], [Y]]))
+        U = householder_completion(sys_ar.block([[M], [Y]]), check=False)  # orthogonality_check(U) below
     return MinimalCompletion(U, Y, r, method + f"; rank r = {r}", orthogonality_check(U))
