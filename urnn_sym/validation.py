@@ -214,8 +214,8 @@ def check_pair(
     >>> check_pair(a, b, network_type=RNN, names=("a", "b"))
     Traceback (most recent call last):
         ...
-    urnn_sym.errors.ShapeError: b: expected input dimension d = 1 and output dimension p = 1 (expected input and \
-output dimensions as a) but found d = 2, p = 1
+    urnn_sym.errors.ShapeError: b: expected input dimension d = 1 and output dimension p = 1 (those of a) but \
+found d = 2, p = 1
     """
     for name, value in zip(names, (first, second), strict=True):
         if not isinstance(value, network_type):
@@ -230,7 +230,7 @@ output dimensions as a) but found d = 2, p = 1
     if (first.d, first.p) != (second.d, second.p):
         raise ShapeError(
             f"{names[1]}: expected input dimension d = {first.d} and output dimension p = {first.p} "
-            f"(expected input and output dimensions as {names[0]}) but found d = {second.d}, p = {second.p}"
+            f"(those of {names[0]}) but found d = {second.d}, p = {second.p}"
         )
 
 

@@ -89,7 +89,7 @@ BAD = [
     (
         "dimension mismatch",
         ["check", "{a}", "{d2}", "--input-bound", "1", "--horizon", "2"],
-        "expected input and output",
+        "expected input dimension d = 1 and output dimension p = 1",
     ),
     ("sigmoid", ["check", "{a}", "{sig}", "--input-bound", "1", "--horizon", "2"], "'sigmoid'"),
     ("bound 0", ["check", "{a}", "{u}", "--input-bound", "0", "--horizon", "2"], "positive"),
