@@ -2,12 +2,12 @@
 
 A *stack* of M models of the same size is trained at once (vectorised): the
 parameters carry a leading model axis, ``W`` (M, n, n), ``F`` (M, n, d), ``b``
-(M, n), ``C`` (M, p, n), and the models are independent (the loss is a sum over
-models).  Arrays are model-major: inputs (M, L, B, d), outputs (M, L, B, p)
+(M, n), ``C`` (M, p, n), optionally an output bias ``c`` (M, p), and the models
+are independent (the loss is a sum over models).  Arrays are model-major: inputs (M, L, B, d), outputs (M, L, B, p)
 for M models, L steps and B sequences per batch.  Every model starts
 from ``h(-1) = 0`` (column-vector convention of the package)::
 
-    h(k) = relu(W h(k-1) + F x(k) + b),    y(k) = C h(k)
+    h(k) = relu(W h(k-1) + F x(k) + b),    y(k) = C h(k)  [+ c]
 
 Loss of model m: the mean over the unmasked steps, sequences and outputs of the
 squared error.  Gradients come from :func:`loss_and_grad` (BPTT, checked against
@@ -62,16 +62,22 @@ class Params:
         Biases, shape (M, n).
     C : numpy.ndarray
         Output matrices, shape (M, p, n).
+    c : numpy.ndarray or None
+        Output biases, shape (M, p), so that ``y = C h + c``; ``None`` (the default)
+        for models without an output bias.
     """
 
     W: np.ndarray
     F: np.ndarray
     b: np.ndarray
     C: np.ndarray
+    c: np.ndarray | None = None
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The four arrays in the order ``W, F, b, C``."""
-        return self.W, self.F, self.b, self.C
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The arrays in the order ``W, F, b, C`` and then ``c`` if the models have it."""
+        if self.c is None:
+            return self.W, self.F, self.b, self.C
+        return self.W, self.F, self.b, self.C, self.c
 
 
 def _haar_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -80,8 +86,8 @@ def _haar_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
     return ortho_group.rvs(n, random_state=rng)
 
 
-def init_params(models: int, n: int, d: int, p: int, rng: np.random.Generator) -> Params:
-    """Initial parameters: Haar-orthogonal ``W``, Glorot-uniform ``F`` and ``C``, zero ``b``.
+def init_params(models: int, n: int, d: int, p: int, rng: np.random.Generator, *, output_bias: bool = False) -> Params:
+    """Initial parameters: Haar-orthogonal ``W``, Glorot-uniform ``F`` and ``C``, zero ``b`` (and ``c``).
 
     These are the Keras ``SimpleRNN`` / ``Dense`` defaults (orthogonal recurrent
     kernel, Glorot-uniform kernels, zero bias); the same start serves RNNs and URNNs.
@@ -94,6 +100,9 @@ def init_params(models: int, n: int, d: int, p: int, rng: np.random.Generator) -
         States, inputs, outputs.
     rng : numpy.random.Generator
         Source of randomness.
+    output_bias : bool
+        Whether the models have an output bias ``c`` (started at zero; drawing no
+        random numbers, so ``W, F, b, C`` are the same either way).
 
     Returns
     -------
@@ -103,12 +112,12 @@ def init_params(models: int, n: int, d: int, p: int, rng: np.random.Generator) -
     lim_f, lim_c = np.sqrt(6.0 / (n + d)), np.sqrt(6.0 / (n + p))
     F = rng.uniform(-lim_f, lim_f, (models, n, d))
     C = rng.uniform(-lim_c, lim_c, (models, p, n))
-    return Params(W, F, np.zeros((models, n)), C)
+    return Params(W, F, np.zeros((models, n)), C, np.zeros((models, p)) if output_bias else None)
 
 
 def _forward(params: Params, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pre-activations and states, both (M, L, B, n)."""
-    W, F, b, _ = params.arrays()
+    W, F, b = params.W, params.F, params.b
     M, L, B, d = X.shape
     Z = (X.reshape(M, L * B, d) @ F.transpose(0, 2, 1)).reshape(M, L, B, -1) + b[:, None, None, :]
     H = np.empty_like(Z)
@@ -131,12 +140,22 @@ def _check_batch(params: Params, X: np.ndarray, Y: np.ndarray, mask: np.ndarray)
         raise InvalidArgumentError(f"Y: expected shape {(*X.shape[:3], p)} but found {Y.shape}")
     if mask.shape != X.shape[1:3]:
         raise InvalidArgumentError(f"mask: expected shape {X.shape[1:3]} but found {mask.shape}")
+    if params.c is not None and params.c.shape != (M, p):
+        raise InvalidArgumentError(f"c: expected shape {(M, p)} but found {params.c.shape}")
+
+
+def _add_output_bias(params: Params, Yhat: np.ndarray) -> np.ndarray:
+    """``Yhat + c`` (in place) for outputs ``C h`` of shape (M, ..., p); ``Yhat`` if there is no ``c``."""
+    if params.c is not None:
+        Yhat += params.c.reshape(Yhat.shape[0], *([1] * (Yhat.ndim - 2)), -1)
+    return Yhat
 
 
 def loss_and_grad(params: Params, X: np.ndarray, Y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, Params]:
     """Per-model MSE and its gradient by backpropagation through time.
 
-    ``loss_m = sum_{k, s, j} mask[k, s] (yhat_m(k, s)_j - Y[m, k, s, j])^2 / (p sum mask)``.
+    ``loss_m = sum_{k, s, j} mask[k, s] (yhat_m(k, s)_j - Y[m, k, s, j])^2 / (p sum mask)``
+    with ``yhat = C h`` (``C h + c`` if ``params.c`` is set).
 
     Parameters
     ----------
@@ -154,7 +173,8 @@ def loss_and_grad(params: Params, X: np.ndarray, Y: np.ndarray, mask: np.ndarray
     loss : numpy.ndarray
         Shape (M,).
     grad : Params
-        Gradient of ``loss_m`` with respect to model m's parameters.
+        Gradient of ``loss_m`` with respect to model m's parameters (with ``c``
+        exactly when ``params`` has it).
 
     Notes
     -----
@@ -163,12 +183,12 @@ def loss_and_grad(params: Params, X: np.ndarray, Y: np.ndarray, mask: np.ndarray
     """
     X, Y, mask = np.asarray(X, float), np.asarray(Y, float), np.asarray(mask, float)
     _check_batch(params, X, Y, mask)
-    W, _, _, C = params.arrays()
+    W, C = params.W, params.C
     M, L, B, d = X.shape
     n, p = W.shape[1], C.shape[1]
     Z, H = _forward(params, X)
     weight = mask[None, :, :, None] / (p * mask.sum())
-    E = (H.reshape(M, L * B, n) @ C.transpose(0, 2, 1)).reshape(M, L, B, p) - Y
+    E = _add_output_bias(params, (H.reshape(M, L * B, n) @ C.transpose(0, 2, 1)).reshape(M, L, B, p)) - Y
     loss = (E * weight * E).sum(axis=(1, 2, 3))
     dY = (2.0 * weight * E).reshape(M, L * B, p)
     Hf = H.reshape(M, L * B, n)
@@ -185,7 +205,8 @@ def loss_and_grad(params: Params, X: np.ndarray, Y: np.ndarray, mask: np.ndarray
     dZf = dZ.reshape(M, L * B, n).transpose(0, 2, 1)
     dF = dZf @ X.reshape(M, L * B, d)
     db = dZf.sum(axis=2)
-    return loss, Params(dW, dF, db, dC)
+    dc = None if params.c is None else dY.sum(axis=1)
+    return loss, Params(dW, dF, db, dC, dc)
 
 
 def predict(params: Params, x: np.ndarray) -> np.ndarray:
@@ -204,7 +225,7 @@ def predict(params: Params, x: np.ndarray) -> np.ndarray:
         Shape (M, T, p).
     """
     _, H = _forward(params, np.asarray(x, float)[:, :, None, :])
-    return H[:, :, 0, :] @ params.C.transpose(0, 2, 1)
+    return _add_output_bias(params, H[:, :, 0, :] @ params.C.transpose(0, 2, 1))
 
 
 def project_orthogonal(W: np.ndarray) -> np.ndarray:
@@ -356,7 +377,7 @@ def windowed_predict(params: Params, x: np.ndarray, first: int, last: int, count
     starts, mask = windows(first, last, count, washout)
     idx = starts[None, :] + np.arange(mask.shape[0])[:, None]
     _, H = _forward(params, np.asarray(x, float)[:, idx])
-    Yhat = H @ params.C.transpose(0, 2, 1)[:, None]
+    Yhat = _add_output_bias(params, H @ params.C.transpose(0, 2, 1)[:, None])
     rows, cols = np.nonzero(mask.T)
     return Yhat[:, cols, rows]
 
@@ -368,7 +389,7 @@ class FitResult:
     Parameters
     ----------
     params : Params
-        The trained stack, with ``C`` in the units of the data.
+        The trained stack, with ``C`` (and ``c``) in the units of the data.
     unitary : numpy.ndarray
         Boolean, shape (M,): which models are URNNs.
     test_r2, train_r2 : numpy.ndarray
@@ -395,6 +416,7 @@ def fit(
     washout: int = 100,
     test_windows: int = 4,
     progress: Callable[[int], None] | None = None,
+    output_bias: bool = False,
 ) -> FitResult:
     """Train M models of size n with Adam and BPTT, each on its own data set.
 
@@ -431,6 +453,9 @@ def fit(
         Number of sequences that cover the test steps (see :func:`windowed_predict`).
     progress : callable, optional
         Called with the number of epochs done, every 25 epochs and at the end.
+    output_bias : bool
+        Train models ``y = C h + c`` with an output bias (started at 0) instead of
+        ``y = C h``.
 
     Returns
     -------
@@ -440,7 +465,10 @@ def fit(
     _M, T, d = x.shape
     p = y.shape[2]
     unitary = np.asarray(unitary, bool)
-    parts = [init_params(1, n, d, p, np.random.default_rng(np.random.SeedSequence(s))) for s in seeds]
+    parts = [
+        init_params(1, n, d, p, np.random.default_rng(np.random.SeedSequence(s)), output_bias=output_bias)
+        for s in seeds
+    ]
     params = Params(*(np.concatenate(a) for a in zip(*(q.arrays() for q in parts), strict=True)))
     params.W[unitary] = project_orthogonal(params.W[unitary])
     scale = np.sqrt((y[:, :n_train] ** 2).mean(axis=(1, 2)))
@@ -457,6 +485,8 @@ def fit(
         if progress is not None and (epoch % 25 == 0 or epoch == epochs):
             progress(epoch)
     params.C *= scale[:, None, None]
+    if params.c is not None:
+        params.c *= scale[:, None]
     test = windowed_predict(params, x, n_train, T, test_windows, washout)
     train = windowed_predict(params, x, 0, n_train, batch, washout)
     return FitResult(params, unitary, r2_score(y[:, n_train:], test), r2_score(y[:, :n_train], train))
