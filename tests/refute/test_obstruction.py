@@ -262,3 +262,27 @@ def test_recheck_refuses_a_tampered_certificate() -> None:
     forged = {**zero.to_json(), "minor": {"rows": [0, 1], "cols": [0, 1]}, "precision": 128}
     refused = recheck_obstruction(forged)
     assert not refused and "contains 0" in refused.detail
+
+
+def test_recheck_refuses_a_tanh_certificate_with_memory() -> None:
+    """A tanh URNN need not converge to its equilibrium, so a Hankel minor proves nothing for tanh with W != 0.
+
+    The document below is built exactly as the prover builds one (true equilibrium balls, a certified
+    2 x 2 minor of H, rank W = 1 < 2), only for a network the prover declines: the re-check must decline too.
+    """
+    from urnn_sym.numbers.arith import working_precision
+    from urnn_sym.refute.obstruction import hankel_ball
+    from urnn_sym.refutation.simulate import enclosure_text
+
+    rnn = RNN([[0, "1/2"], [0, 0]], [[0], [1]], ["1/3", "1/5"], [[1, 0]], activation="tanh").to_exact()
+    assert sigmoid_obstruction(rnn).status == "inconclusive"
+    hbar = equilibrium_enclosure(rnn, precision=128)
+    with working_precision(128):
+        found = certified_minor(hankel_ball(rnn, hbar, precision=128), at_least=2)
+    assert found is not None
+    r, rows, cols, det = found
+    minor = {"order": r, "rows": rows, "cols": cols, "det": enclosure_text(det, 20)}
+    equilibrium = [enclosure_text(h, 20) for h in hbar]
+    doc = Obstruction("inconclusive", "forged", "forged", "tanh", 2, 1, r, minor, equilibrium, 128, "", {}, rnn)
+    refused = recheck_obstruction(doc.to_json())
+    assert not refused and "covers only W = 0 for tanh" in refused.detail

@@ -328,7 +328,8 @@ def recheck_obstruction(doc: Any, *, precision: int | None = None) -> Check:
     -------
     Check
         Holds when: ``rank W`` over Q (by sympy, not the prover's python-flint
-        rank) equals the recorded one; a certified rational bound on
+        rank) equals the recorded one, and is 0 for tanh (the certificate covers
+        only memoryless tanh RNNs); a certified rational bound on
         ``||W||_2`` makes ``T(h) = phi(W h + b)`` a contraction with constant
         ``L``; the balls of radius ``||T(c) - c||_2 / (1 - L)`` around the
         recorded equilibrium midpoints ``c`` (which contain the equilibrium)
@@ -362,6 +363,10 @@ def recheck_obstruction(doc: Any, *, precision: int | None = None) -> Check:
     rank_W, r = W.rank(), len(rows)
     if rank_W != recorded_rank:
         return Check(False, method, f"rank W = {rank_W} over Q, not the recorded {recorded_rank}")
+    if act == "tanh" and rank_W != 0:
+        # a tanh URNN (Lipschitz 1) need not converge to its equilibrium, so the Hankel argument covers
+        # only memoryless tanh RNNs; sigmoid URNNs contract (Lipschitz 1/4) and are covered for every W
+        return Check(False, method, f"tanh with rank W = {rank_W} > 0: the certificate covers only W = 0 for tanh")
     if r != len(cols) or r <= rank_W or not all(0 <= i < n * p for i in rows) or not all(0 <= j < n * d for j in cols):
         return Check(False, method, f"rows {rows}, columns {cols}: not a minor of H of order > rank W = {rank_W}")
     L = spectral_norm_upper_bound(params["W"]) * (Fraction(1, 4) if act == "sigmoid" else 1)
