@@ -271,8 +271,8 @@ def test_recheck_refuses_a_tanh_certificate_with_memory() -> None:
     2 x 2 minor of H, rank W = 1 < 2), only for a network the prover declines: the re-check must decline too.
     """
     from urnn_sym.numbers.arith import working_precision
-    from urnn_sym.refute.obstruction import hankel_ball
     from urnn_sym.refutation.simulate import enclosure_text
+    from urnn_sym.refute.obstruction import hankel_ball
 
     rnn = RNN([[0, "1/2"], [0, 0]], [[0], [1]], ["1/3", "1/5"], [[1, 0]], activation="tanh").to_exact()
     assert sigmoid_obstruction(rnn).status == "inconclusive"
