@@ -291,3 +291,30 @@ def test_cvc5_reads_the_rechecker_encoding_of_one_state() -> None:
     assert (
         not check and check.detail.startswith("does not hold") and "cvc5 finds the negation satisfiable" in check.detail
     )
+
+
+def test_a_forged_verdict_for_sigmoid_networks_is_not_confirmed() -> None:
+    """The re-checker encodes relu and identity only; it must not read sigmoid as identity.
+
+    As identity networks, a: y = x - x and b: y = 0 agree; as sigmoid networks they do not
+    (y_a = sigma(x) + sigma(-x) = 1).  A proved verdict of the identity pair with the activations
+    rewritten to sigmoid is a forgery, and recheck must not confirm it.
+    """
+    a = RNN([[0, 0], [0, 0]], [[1], [-1]], [0, 0], [[1, 1]], activation="identity")
+    b = RNN([[0]], [[1]], [0], [[0]], activation="identity")
+    v = check_equivalence(a, b, input_bound=1, horizon=2)
+    assert v.status == "proved"
+    doc = json.loads(json.dumps(v.to_json()))
+    assert recheck_document(doc, timeout=20)
+    for key in ("a", "b"):
+        doc[key]["activation"] = "sigmoid"
+    check = recheck_document(doc, timeout=20)
+    assert not check and "network a is piecewise linear" in check.detail
+
+
+def test_recheck_delayed_declines_a_sigmoid_network() -> None:
+    from urnn_sym.smt.recheck import recheck_delayed
+
+    layer = RNN([[0]], [[1]], [0], [[1]], activation="sigmoid")
+    check = recheck_delayed([layer], [[1]], layer, delay=0, input_bound=Q(1), norm="inf", horizon=1)
+    assert not check and "relu and identity only" in check.detail

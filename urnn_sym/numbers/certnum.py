@@ -181,6 +181,7 @@ class Rows:
         self.b, self.h0 = [r[0] for r in rows["b"]], [r[0] for r in rows["h0"]]
         self.n, self.d = len(self.b), len(self.F[0])
         self.relu = rnn.activation == "relu"
+        self.activation = rnn.activation  # the SMT re-check encodes relu and identity only
 
 
 def _psd(G: list[list[Num]]) -> bool:

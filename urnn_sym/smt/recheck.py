@@ -50,6 +50,7 @@ from typing import Any
 
 from urnn_sym.errors import InvalidArgumentError
 from urnn_sym.evidence import Check
+from urnn_sym.numbers.activations import PIECEWISE_LINEAR
 from urnn_sym.numbers.certnum import (
     SOLVERS,
     Num,
@@ -295,9 +296,7 @@ def _image(
     return lo - m + cl, hi + m + ch
 
 
-def _horizon(
-    A: Rows, B: Rows, perm: list[int], extra: list[int], M: Fraction, norm: str, T: int, rc: _Recheck
-) -> bool:
+def _horizon(A: Rows, B: Rows, perm: list[int], extra: list[int], M: Fraction, norm: str, T: int, rc: _Recheck) -> bool:
     """Whether interval images show that B's extra states stay 0 for k < T (then B's outputs are A's).
 
     ``box`` encloses A's state h(k - 1); the extra pre-activations at step k
@@ -398,6 +397,18 @@ def recheck_delayed(
     """
     smt = SmtText()
     single, chain = Rows(rnn), [Rows(layer) for layer in layers]
+    method = (
+        f"independent re-check: {solver} on its own SMT-LIB2 encoding of both networks (non-vacuous by construction)"
+    )
+    wrong = [
+        f"{name} has activation {net.activation!r}"
+        for name, net in [("rnn", single)] + [(f"layer {l}", net) for l, net in enumerate(chain, 1)]
+        if net.activation not in PIECEWISE_LINEAR
+    ]
+    if wrong:
+        return Check(
+            False, method, "not re-checked: the encoding covers relu and identity only, but " + ", ".join(wrong)
+        )
     xs = [smt.inputs([f"x_{k}_{j}" for j in range(single.d)], input_bound, norm) for k in range(horizon + delay)]
     drive = xs[:horizon]
     for l, layer in enumerate(chain, 1):
@@ -415,12 +426,15 @@ def recheck_delayed(
         ]
     )
     answer = decide_smtlib(smt.text(), solver=solver, timeout=timeout)
-    method = (
-        f"independent re-check: {solver} on its own SMT-LIB2 encoding of both networks (non-vacuous by construction)"
-    )
     if answer == "unsat":
         return Check(True, method, f"y_rnn(k + {delay}) == y_stacked(k) for k < {horizon}")
     return Check(False, method, ("does not hold: " if answer == "sat" else "inconclusive: ") + answer)
+
+
+def _need_piecewise_linear(rc: _Recheck, nets: dict[str, Rows]) -> None:
+    """The encodings here know relu and identity only: any other activation is not confirmed."""
+    for name, net in nets.items():
+        rc.need(net.activation in PIECEWISE_LINEAR, f"network {name} is piecewise linear (relu or identity)")
 
 
 def _stored(doc: dict[str, Any], rc: _Recheck) -> list[str]:
@@ -486,6 +500,7 @@ def recheck_document(
     M, norm = v.input_bound, v.norm
     try:
         rc.need(M > 0, f"input bound M = {M} > 0 (the input set is not empty)")
+        _need_piecewise_linear(rc, {"a": A, "b": B})
         rc.need((A.d, len(A.C)) == (B.d, len(B.C)), "same input and output dimensions")
         cert = v.invariant
         if v.kind == "all-horizons" or isinstance(cert, dict):
